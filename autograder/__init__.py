@@ -1,0 +1,1 @@
+"""The course's grading engine and the ``course`` command (instructor side)."""

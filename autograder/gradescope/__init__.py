@@ -1,0 +1,1 @@
+"""Building the Gradescope autograder zip (see ``build.py``)."""

@@ -1,0 +1,57 @@
+"""Seeded bugs ("mutants") of the reference solution, used by ``course verify``.
+
+``assignments/<hw>/mutants.toml``:
+
+    [[mutant]]
+    name = "loss not averaged over N"
+    file = "softmax.py"
+    find = "loss /= N"
+    replace = ""
+
+Each mutant is the reference with ``find`` replaced by ``replace`` (every occurrence) in
+``file``; ``find`` must occur, so a mutant cannot silently go stale when the reference
+changes.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder.paths import CourseError
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    file: str
+    find: str
+    replace: str
+
+
+def load_mutants(path: Path) -> list[Mutant]:
+    if not path.is_file():
+        raise CourseError(f"{path} does not exist: every assignment needs seeded bugs")
+    data = tomllib.loads(path.read_text())
+    mutants = [Mutant(**entry) for entry in data.get("mutant", [])]
+    if not mutants:
+        raise CourseError(f"{path} defines no [[mutant]]")
+    return mutants
+
+
+def materialize(mutant: Mutant, reference: Path, dest: Path) -> Path:
+    """Copy the reference modules to ``dest`` and apply ``mutant``; returns ``dest``."""
+    dest.mkdir(parents=True)
+    for path in reference.glob("*.py"):
+        shutil.copyfile(path, dest / path.name)
+    target = dest / mutant.file
+    if not target.is_file():
+        raise CourseError(f"mutant {mutant.name!r}: no file {mutant.file}")
+    text = target.read_text()
+    if mutant.find not in text:
+        raise CourseError(f"mutant {mutant.name!r}: {mutant.find!r} no longer occurs in "
+                          f"{mutant.file}; update mutants.toml")
+    target.write_text(text.replace(mutant.find, mutant.replace))
+    return dest

@@ -1,0 +1,1 @@
+"""Building ``release/<hw>`` from ``source/<hw>`` (nbgrader + stripping .py solutions)."""

@@ -1,0 +1,90 @@
+"""Turning a ``SuiteResult`` into what people and tools read.
+
+- ``table``: the terminal table ``course grade`` prints;
+- ``gradescope_json``: Gradescope's ``results.json``;
+- ``cell_summary``: the lines an nbgrader test cell prints before its points.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import Any
+
+from autograder.runner import SuiteResult, TestResult
+
+
+def _status(r: TestResult) -> str:
+    if r.passed:
+        return "ok"
+    if r.grader_error:
+        return "ERROR"
+    return "partial" if r.score > 0 else "FAILED"
+
+
+def table(result: SuiteResult, width: int = 100) -> str:
+    """A fixed-width table: one row per test, failure messages indented below."""
+    lines = [f"{result.assignment.title} — {result.submission}"]
+    if result.missing_files:
+        lines.append(f"missing files: {', '.join(result.missing_files)}")
+    name_w = max([len(r.name) for r in result.results] + [4])
+    lines.append(f"{'test':<{name_w}}  {'score':>11}  status")
+    lines.append("-" * min(width, name_w + 24))
+    for r in result.results:
+        score = f"{r.score:g}/{r.max_score:g}"
+        lines.append(f"{r.name:<{name_w}}  {score:>11}  {_status(r)}")
+        if not r.passed:
+            for para in r.message.splitlines():
+                lines.extend(textwrap.wrap(para, width - 6, initial_indent="    ",
+                                           subsequent_indent="      ") or ["    "])
+    lines.append("-" * min(width, name_w + 24))
+    total = f"{result.score:g}/{result.max_score:g}"
+    lines.append(f"{'total':<{name_w}}  {total:>11}  ({result.seconds:.1f} s)")
+    if result.grader_errors:
+        lines.append(f"WARNING: {len(result.grader_errors)} test(s) hit an internal grader error")
+    return "\n".join(lines)
+
+
+def gradescope_json(result: SuiteResult) -> dict[str, Any]:
+    """Gradescope's results.json: score, execution_time, and one entry per test."""
+    tests = []
+    for r in result.results:
+        output = r.title if r.passed else f"{r.title}\n{r.message}"
+        tests.append({
+            "name": f"{r.name}: {r.title}",
+            "score": r.score,
+            "max_score": r.max_score,
+            "status": "passed" if r.passed else "failed",
+            "output": output,
+            "visibility": r.visibility,
+            "tags": list(r.tags),
+        })
+    summary = f"{result.assignment.title}: {result.score:g}/{result.max_score:g} points"
+    if result.missing_files:
+        summary += f"\nMissing from your submission: {', '.join(result.missing_files)}"
+    return {
+        "score": result.score,
+        "execution_time": round(result.seconds, 3),
+        "output": summary,
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }
+
+
+def write_gradescope_json(result: SuiteResult, path: str) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(gradescope_json(result), fh, indent=2)
+        fh.write("\n")
+
+
+def cell_summary(result: SuiteResult) -> str:
+    """Short lines for an nbgrader cell: one per test, failures with their message."""
+    lines = []
+    for r in result.results:
+        mark = "PASS" if r.passed else "FAIL"
+        lines.append(f"[{mark}] {r.title} ({r.score:g}/{r.max_score:g})")
+        if not r.passed:
+            lines.extend("       " + line for line in r.message.splitlines())
+    lines.append(f"Points: {result.score:g}/{result.max_score:g}")
+    return "\n".join(lines)

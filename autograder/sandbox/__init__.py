@@ -1,0 +1,11 @@
+"""Running student code in a separate, limited process.
+
+``Student`` (parent side) starts ``worker`` (child side) and calls the student's functions
+there. Arguments travel to the child by pickle; results come back through ``codec``, a
+format that can only describe data (numbers, arrays, strings, containers), so nothing the
+student returns can run code in the grader.
+"""
+
+from autograder.sandbox.student import Limits, RemoteObject, Student, StudentError
+
+__all__ = ["Limits", "RemoteObject", "Student", "StudentError"]

@@ -1,0 +1,140 @@
+"""A data-only wire format for values coming back from student code.
+
+``encode`` turns a value into bytes: a JSON header describing the structure, followed by
+the raw bytes of every numeric array. ``decode`` rebuilds the value and never calls
+anything the bytes name, so a malicious return value cannot execute code in the grader
+(unlike ``pickle``). Unsupported objects become an ``Opaque`` record with their type name,
+which the tests report as "returned an object of type X".
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import struct
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+# numeric kinds only: bool, signed/unsigned int, float, complex
+_ARRAY_KINDS = frozenset("biufc")
+_MAX_DEPTH = 64
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """Stands in for a value the codec does not carry (a function, a custom object...)."""
+
+    type_name: str
+    summary: str
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name} object>"
+
+
+class CodecError(ValueError):
+    """The bytes do not describe a valid value."""
+
+
+def encode(value: Any) -> bytes:
+    """Serialize ``value`` into a self-describing byte string."""
+    buffers: list[bytes] = []
+    header = _describe(value, buffers, depth=0)
+    head = json.dumps(header, allow_nan=True).encode()
+    parts = [struct.pack("<II", len(head), len(buffers)), head]
+    for buf in buffers:
+        parts.append(struct.pack("<Q", len(buf)))
+        parts.append(buf)
+    return b"".join(parts)
+
+
+def decode(data: bytes) -> Any:
+    """Rebuild a value from ``encode``'s bytes; raises ``CodecError`` on malformed input."""
+    try:
+        head_len, n_buffers = struct.unpack_from("<II", data, 0)
+        offset = 8
+        header = json.loads(data[offset : offset + head_len])
+        offset += head_len
+        buffers = []
+        for _ in range(n_buffers):
+            (size,) = struct.unpack_from("<Q", data, offset)
+            offset += 8
+            buffers.append(data[offset : offset + size])
+            offset += size
+        return _rebuild(header, buffers, depth=0)
+    except CodecError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - struct/json/numpy errors all mean "malformed"
+        raise CodecError(f"malformed result message: {exc}") from None
+
+
+def _describe(value: Any, buffers: list[bytes], depth: int) -> Any:
+    if depth > _MAX_DEPTH:
+        return {"opaque": "nested structure", "summary": "nested too deeply"}
+    if value is None or isinstance(value, bool | str):
+        return {"v": value}
+    if isinstance(value, int):
+        return {"int": str(value)}
+    if isinstance(value, float):
+        return {"float": value if math.isfinite(value) else repr(value)}
+    if isinstance(value, np.ndarray | np.generic):
+        arr = np.asarray(value)
+        if arr.dtype.kind not in _ARRAY_KINDS:
+            return {"opaque": f"numpy array of dtype {arr.dtype}", "summary": ""}
+        buffers.append(np.ascontiguousarray(arr).tobytes())
+        return {
+            "nd": len(buffers) - 1,
+            "dtype": arr.dtype.str,
+            "shape": list(arr.shape),
+            "scalar": isinstance(value, np.generic),
+        }
+    if isinstance(value, tuple | list):
+        key = "tuple" if isinstance(value, tuple) else "list"
+        return {key: [_describe(v, buffers, depth + 1) for v in value]}
+    if isinstance(value, dict):
+        items = [[_describe(k, buffers, depth + 1), _describe(v, buffers, depth + 1)]
+                 for k, v in value.items()]
+        return {"dict": items}
+    kind = type(value)
+    name = kind.__qualname__
+    if kind.__module__ != "builtins":
+        name = f"{kind.__module__}.{name}"
+    return {"opaque": name, "summary": ""}
+
+
+def _rebuild(node: Any, buffers: list[bytes], depth: int) -> Any:
+    if depth > _MAX_DEPTH + 1 or not isinstance(node, dict) or len(node) == 0:
+        raise CodecError("malformed result structure")
+    if "v" in node:
+        if node["v"] is not None and not isinstance(node["v"], bool | str):
+            raise CodecError("malformed plain value")
+        return node["v"]
+    if "int" in node:
+        return int(node["int"])
+    if "float" in node:
+        v = node["float"]
+        return float(v)
+    if "nd" in node:
+        dtype = np.dtype(node["dtype"])
+        if dtype.kind not in _ARRAY_KINDS:
+            raise CodecError(f"refused array dtype {dtype}")
+        shape = tuple(int(s) for s in node["shape"])
+        arr = np.frombuffer(buffers[int(node["nd"])], dtype=dtype).reshape(shape).copy()
+        return arr[()] if node.get("scalar") else arr
+    if "tuple" in node:
+        return tuple(_rebuild(v, buffers, depth + 1) for v in node["tuple"])
+    if "list" in node:
+        return [_rebuild(v, buffers, depth + 1) for v in node["list"]]
+    if "dict" in node:
+        out = {}
+        for k, v in node["dict"]:
+            key = _rebuild(k, buffers, depth + 1)
+            try:
+                out[key] = _rebuild(v, buffers, depth + 1)
+            except TypeError:
+                raise CodecError("unhashable dictionary key") from None
+        return out
+    if "opaque" in node:
+        return Opaque(str(node["opaque"]), str(node.get("summary", "")))
+    raise CodecError("unknown value kind")

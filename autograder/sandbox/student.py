@@ -1,0 +1,277 @@
+"""The grader's handle on a submission: call student functions in a child process.
+
+    with Student(submission_dir, modules=["softmax"]) as student:
+        loss, dW = student.call("softmax.softmax_loss_naive", W, X, y, 0.1)
+        clf = student.new("softmax.SoftmaxClassifier")
+        history = clf.call("train", X, y, num_iters=10, seed=0)
+        W = clf.get("W")
+
+The submission's modules are copied into a private temporary folder and run there, so the
+submission itself is never modified. A call that raises, runs too long, prints too much,
+uses too much memory or kills its interpreter raises ``StudentError`` with a message meant
+for the student; the worker is restarted on the next call when it died.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from autograder.sandbox import codec
+from autograder.sandbox.protocol import read_frame, write_frame
+
+_WORKER_ENV = {
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "PYTHONHASHSEED": "0",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "MPLBACKEND": "Agg",
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for each call into student code."""
+
+    seconds: float = 10.0  # wall-clock time per call
+    memory_bytes: int = 2 << 30  # address space of the student process
+    output_bytes: int = 1 << 20  # what one call may print
+
+    def describe_output(self) -> str:
+        return f"{self.output_bytes // 1024} KiB"
+
+
+@dataclass
+class CallInfo:
+    """What the last call reported besides its value."""
+
+    output: str = ""
+    output_bytes: int = 0
+    warnings: list[str] = field(default_factory=list)
+    mutated: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class StudentError(Exception):
+    """Student code failed; ``str(err)`` is a message for the student.
+
+    ``kind`` is one of: not_implemented, submission (missing file/name, import error),
+    timeout, crashed, memory, output_limit, returned (unusable return value), or the
+    exception type name raised by the student's code.
+    """
+
+    def __init__(self, message: str, kind: str, where: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.where = where or []
+
+
+class Student:
+    """A running submission. Use as a context manager, or call ``close()``."""
+
+    def __init__(self, submission_dir: str | Path, modules: list[str],
+                 limits: Limits | None = None) -> None:
+        self.submission_dir = Path(submission_dir)
+        self.modules = [m.removesuffix(".py") for m in modules]
+        self.limits = limits or Limits()
+        self.last = CallInfo()
+        self.restarts = 0
+        self._proc: subprocess.Popen | None = None
+        self._tmp = Path(tempfile.mkdtemp(prefix="grading-"))
+        self._workdir = self._tmp / "work"
+        self._generation = 0
+        self._copy_submission()
+
+    # ----- life cycle -------------------------------------------------------
+    def _copy_submission(self) -> None:
+        self._workdir.mkdir()
+        for path in sorted(self.submission_dir.glob("*.py")):
+            if path.is_file():
+                shutil.copyfile(path, self._workdir / path.name)
+
+    def _start(self) -> None:
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        output_file = self._tmp / "output.txt"
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("COURSE_", "NBGRADER"))}
+        env.update(_WORKER_ENV)
+        cmd = [sys.executable, "-u", "-m", "autograder.sandbox.worker", str(to_child_r),
+               str(from_child_w), str(output_file), str(self.limits.memory_bytes),
+               str(self.limits.output_bytes)]
+        self._proc = subprocess.Popen(
+            cmd, cwd=self._workdir, env=env, pass_fds=(to_child_r, from_child_w),
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self._send_fd, self._recv_fd = to_child_w, from_child_r
+        self._generation += 1
+
+    def _stop(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        for fd in (self._send_fd, self._recv_fd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        proc.wait()
+
+    def close(self) -> None:
+        self._stop()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def __enter__(self) -> Student:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ----- calls -------------------------------------------------------------
+    def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """Call the student's function ``module.function`` and return its value."""
+        return self.request({"op": "call", "name": name, "args": args, "kwargs": kwargs},
+                            what=f"{name.rpartition('.')[2]}()")
+
+    def new(self, name: str, *args: Any, **kwargs: Any) -> RemoteObject:
+        """Construct the student's class ``module.Class``; returns a handle on the object."""
+        value = self.request({"op": "new", "name": name, "args": args, "kwargs": kwargs},
+                             what=f"{name.rpartition('.')[2]}(...)")
+        return RemoteObject(self, value["__object__"], value["type"], self._generation)
+
+    def request(self, message: dict[str, Any], what: str, timeout: float | None = None) -> Any:
+        """Send one request; return the value or raise ``StudentError``."""
+        if self._proc is None:
+            self._start()
+        limit = timeout or self.limits.seconds
+        message = dict(message, cpu_seconds=limit + 1)
+        self.last = CallInfo()
+        try:
+            write_frame(self._send_fd, pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+            raw = self._receive(limit)
+        except TimeoutError:
+            self._restart()
+            raise StudentError(
+                f"{what} did not finish within {limit:g} s (an infinite loop, or far too "
+                "slow: look for loops that never end or work that should be vectorized)",
+                "timeout") from None
+        except (EOFError, BrokenPipeError, OSError):
+            code = self._restart()
+            raise StudentError(self._death_message(what, code), "crashed") from None
+        try:
+            reply = codec.decode(raw)
+            if not isinstance(reply, dict) or "ok" not in reply:
+                raise codec.CodecError("reply is not a record")
+        except codec.CodecError as exc:
+            self._restart()
+            raise StudentError(f"{what} sent back an unreadable result ({exc})",
+                               "crashed") from None
+        self.last = CallInfo(
+            output=str(reply.get("output", "")), output_bytes=int(reply.get("output_bytes", 0)),
+            warnings=list(reply.get("warnings", [])), mutated=list(reply.get("mutated", [])),
+            seconds=float(reply.get("seconds", 0.0)),
+        )
+        if reply["ok"]:
+            return reply["value"]
+        raise self._error(what, reply["error"])
+
+    def _receive(self, limit: float) -> bytes:
+        ready, _, _ = select.select([self._recv_fd], [], [], limit)
+        if not ready:
+            raise TimeoutError
+        return read_frame(self._recv_fd)
+
+    def _restart(self) -> int | None:
+        proc = self._proc
+        code = proc.poll() if proc else None
+        if proc is not None and code is None:
+            time.sleep(0.05)
+            code = proc.poll()
+        self._stop()
+        self.restarts += 1
+        return code
+
+    def _death_message(self, what: str, code: int | None) -> str:
+        if code is not None and code < 0:
+            try:
+                sig = signal.Signals(-code).name
+            except ValueError:
+                sig = f"signal {-code}"
+            if sig == "SIGXCPU":
+                return f"{what} used more CPU time than allowed ({self.limits.seconds:g} s)"
+            return f"{what} crashed the Python interpreter (killed by {sig})"
+        if code is not None:
+            return (f"{what} ended the Python process (exit code {code}); do not call "
+                    "sys.exit, os._exit or quit() in graded code")
+        return f"{what} ended the Python process unexpectedly"
+
+    def _error(self, what: str, error: dict[str, Any]) -> StudentError:
+        kind = str(error.get("kind", "error"))
+        message = str(error.get("message", ""))
+        where = [str(w) for w in error.get("where", [])]
+        if kind == "not_implemented":
+            text = f"{what} is not implemented yet (it raises NotImplementedError)"
+        elif kind == "submission":
+            text = message
+        elif kind == "memory":
+            text = (f"{what} ran out of memory (limit {self.limits.memory_bytes >> 20} MiB): "
+                    "avoid building huge intermediate arrays")
+        elif kind == "output_limit":
+            text = (f"{what} printed more than {self.limits.describe_output()}; remove debugging "
+                    "prints from graded functions")
+        else:
+            text = f"{what} raised {message}"
+        if where:
+            text += "\n  at " + "\n  at ".join(where)
+        return StudentError(text, kind, where)
+
+
+class RemoteObject:
+    """A handle on an object living in the student process."""
+
+    def __init__(self, student: Student, oid: int, type_name: str, generation: int) -> None:
+        self._student = student
+        self._oid = oid
+        self.type_name = type_name
+        self._generation = generation
+
+    def _check_alive(self, what: str) -> None:
+        if self._student._generation != self._generation or self._student._proc is None:
+            raise StudentError(
+                f"{what}: the {self.type_name} object was lost because an earlier call "
+                "crashed or timed out", "crashed")
+
+    def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        what = f"{self.type_name}.{method}()"
+        self._check_alive(what)
+        return self._student.request(
+            {"op": "method", "obj": self._oid, "name": method, "args": args, "kwargs": kwargs},
+            what=what)
+
+    def get(self, attribute: str) -> Any:
+        what = f"{self.type_name}.{attribute}"
+        self._check_alive(what)
+        return self._student.request({"op": "get", "obj": self._oid, "name": attribute}, what=what)
+
+    def set(self, attribute: str, value: Any) -> None:
+        what = f"setting {self.type_name}.{attribute}"
+        self._check_alive(what)
+        self._student.request({"op": "set", "obj": self._oid, "name": attribute,
+                               "value": value}, what=what)

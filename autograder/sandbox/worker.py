@@ -1,0 +1,241 @@
+"""The child process that runs student code (started by ``Student``; not run by hand).
+
+It reads pickled requests from the grader on one pipe, runs the student's function or
+method with output captured and warnings recorded, and answers on another pipe in the
+data-only ``codec`` format. Limits (memory, file size, CPU time) are set on itself.
+
+Usage: python -m autograder.sandbox.worker READ_FD WRITE_FD OUTPUT_FILE MEMORY_BYTES OUTPUT_BYTES
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import os
+import pickle
+import resource
+import signal
+import sys
+import time
+import traceback
+import warnings
+from typing import Any
+
+from autograder.sandbox import codec
+from autograder.sandbox.protocol import read_frame, write_frame
+
+MAX_TEXT = 4000
+
+
+class Worker:
+    def __init__(self, out_fd: int, output_limit: int) -> None:
+        self.out_fd = out_fd
+        self.output_limit = output_limit
+        self.objects: dict[int, Any] = {}
+        self.import_errors: dict[str, str] = {}
+        self.cwd = os.path.realpath(os.getcwd())
+
+    # ----- resolving names -------------------------------------------------
+    def module(self, name: str) -> Any:
+        if name in self.import_errors:
+            raise _Reported(self.import_errors[name])
+        path = os.path.join(self.cwd, name + ".py")
+        if not os.path.exists(path):
+            msg = f"{name}.py is missing from your submission"
+            self.import_errors[name] = msg
+            raise _Reported(msg)
+        try:
+            return importlib.import_module(name)
+        except BaseException as exc:  # noqa: BLE001 - SyntaxError, SystemExit at import...
+            msg = f"{name}.py could not be imported: {self.describe(exc)}"
+            self.import_errors[name] = msg
+            raise _Reported(msg) from None
+
+    def resolve(self, qualname: str) -> Any:
+        module_name, _, attr = qualname.rpartition(".")
+        mod = self.module(module_name)
+        if not hasattr(mod, attr):
+            raise _Reported(
+                f"{module_name}.py has no `{attr}` (was it renamed or deleted? "
+                "The graded names must stay exactly as in the assignment)"
+            )
+        return getattr(mod, attr)
+
+    # ----- running -----------------------------------------------------------
+    def handle(self, request: dict[str, Any]) -> dict[str, Any]:
+        op = request["op"]
+        if request.get("cpu_seconds"):
+            used = resource.getrusage(resource.RUSAGE_SELF)
+            spent = used.ru_utime + used.ru_stime
+            _limit(resource.RLIMIT_CPU, int(spent + request["cpu_seconds"]) + 1)
+        if op == "ping":
+            return {"ok": True, "value": os.getpid()}
+        if op == "drop":
+            self.objects.pop(request["obj"], None)
+            return {"ok": True, "value": None}
+        if op == "get":
+            target = self.objects[request["obj"]]
+            return self.run(lambda: getattr(target, request["name"]), [], {})
+        if op == "set":
+            target = self.objects[request["obj"]]
+            return self.run(lambda: setattr(target, request["name"], request["value"]), [], {})
+        args, kwargs = request.get("args", ()), request.get("kwargs", {})
+        if op == "call":
+            return self.run(lambda: self.resolve(request["name"])(*args, **kwargs), args, kwargs)
+        if op == "new":
+            reply = self.run(lambda: self.resolve(request["name"])(*args, **kwargs), args, kwargs)
+            if reply["ok"]:
+                obj = reply["value"]
+                self.objects[id(obj)] = obj
+                reply["value"] = {"__object__": id(obj), "type": type(obj).__name__}
+            return reply
+        if op == "method":
+            target = self.objects[request["obj"]]
+            return self.run(lambda: getattr(target, request["name"])(*args, **kwargs), args, kwargs)
+        raise ValueError(f"unknown op {op!r}")
+
+    def run(self, thunk, args, kwargs) -> dict[str, Any]:
+        watched = [(i, a, a.copy()) for i, a in enumerate(args) if _is_array(a)]
+        watched += [(k, a, a.copy()) for k, a in kwargs.items() if _is_array(a)]
+        _reset_output()
+        start = time.perf_counter()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                value = thunk()
+                reply: dict[str, Any] = {"ok": True, "value": value}
+            except _Reported as exc:
+                reply = {"ok": False, "error": {"kind": "submission", "message": str(exc)}}
+            except BaseException as exc:  # noqa: BLE001 - student code may raise anything
+                reply = {"ok": False, "error": self.error_record(exc)}
+        reply["seconds"] = time.perf_counter() - start
+        reply["warnings"] = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
+        reply["mutated"] = [str(k) for k, a, before in watched if not _same(a, before)]
+        reply["output"], reply["output_bytes"] = _read_output()
+        return reply
+
+    def error_record(self, exc: BaseException) -> dict[str, Any]:
+        kind = type(exc).__name__
+        if isinstance(exc, NotImplementedError):
+            kind = "not_implemented"
+        elif isinstance(exc, OSError) and exc.errno == 27:  # EFBIG: output limit reached
+            kind = "output_limit"
+        elif isinstance(exc, MemoryError):
+            kind = "memory"
+        return {
+            "kind": kind,
+            "type": type(exc).__name__,
+            "message": self.describe(exc),
+            "where": self.student_frames(exc),
+        }
+
+    def describe(self, exc: BaseException) -> str:
+        text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        return text[:MAX_TEXT]
+
+    def student_frames(self, exc: BaseException) -> list[str]:
+        """The traceback lines that point into the student's own files."""
+        frames = []
+        for frame in traceback.extract_tb(exc.__traceback__):
+            path = os.path.realpath(frame.filename)
+            if os.path.dirname(path) == self.cwd:
+                line = (frame.line or "").strip()
+                name = os.path.basename(path)
+                frames.append(f"{name}, line {frame.lineno}, in {frame.name}: {line}")
+        return frames[-5:]
+
+
+class _Reported(Exception):
+    """A problem with the submission itself (missing file, import error, renamed name)."""
+
+
+def _is_array(value: Any) -> bool:
+    import numpy as np
+
+    return isinstance(value, np.ndarray)
+
+
+def _same(a: Any, before: Any) -> bool:
+    import numpy as np
+
+    return a.shape == before.shape and np.array_equal(a, before, equal_nan=True)
+
+
+def _reset_output() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001
+            pass
+    try:
+        os.ftruncate(1, 0)
+    except OSError:
+        pass
+
+
+def _read_output() -> tuple[str, int]:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001
+            pass
+    try:
+        size = os.fstat(1).st_size
+        data = os.pread(1, MAX_TEXT, 0)
+    except OSError:
+        return "", 0
+    return data.decode(errors="replace"), size
+
+
+def _limit(kind: int, value: int) -> None:
+    try:
+        _soft, hard = resource.getrlimit(kind)
+        if hard != resource.RLIM_INFINITY:
+            value = min(value, hard)
+        resource.setrlimit(kind, (value, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def main(argv: list[str]) -> int:
+    read_fd, write_fd = int(argv[0]), int(argv[1])
+    output_file, memory_bytes, output_bytes = argv[2], int(argv[3]), int(argv[4])
+
+    # stdout/stderr of student code go to a capture file (appending), never to the grader.
+    fd = os.open(output_file, os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+    os.close(devnull)
+    sys.stdout = io.TextIOWrapper(os.fdopen(1, "wb", buffering=0), write_through=True)
+    sys.stderr = io.TextIOWrapper(os.fdopen(2, "wb", buffering=0), write_through=True)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write over the limit fails with EFBIG
+    _limit(resource.RLIMIT_FSIZE, output_bytes)
+    _limit(resource.RLIMIT_CORE, 0)
+    if memory_bytes > 0:
+        _limit(resource.RLIMIT_AS, memory_bytes)
+
+    import numpy  # noqa: F401  (imported before student code so its cost is not theirs)
+
+    sys.path.insert(0, os.getcwd())
+    worker = Worker(write_fd, output_bytes)
+    while True:
+        try:
+            raw = read_frame(read_fd)
+        except EOFError:
+            return 0
+        request = pickle.loads(raw)
+        try:
+            reply = worker.handle(request)
+            payload = codec.encode(reply)
+        except BaseException as exc:  # noqa: BLE001 - report, never die silently
+            payload = codec.encode({"ok": False, "error": {
+                "kind": "worker", "type": type(exc).__name__, "message": str(exc)[:MAX_TEXT],
+                "where": []}, "output": "", "output_bytes": 0, "warnings": [], "mutated": []})
+        write_frame(write_fd, payload)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

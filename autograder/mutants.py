@@ -10,7 +10,7 @@
 
 Each mutant is the reference with ``find`` replaced by ``replace`` (every occurrence) in
 ``file``; ``find`` must occur, so a mutant cannot silently go stale when the reference
-changes.
+changes. A mutant that needs several edits gives lists of equal length for both.
 """
 
 from __future__ import annotations
@@ -27,8 +27,15 @@ from autograder.paths import CourseError
 class Mutant:
     name: str
     file: str
-    find: str
-    replace: str
+    find: str | list[str]
+    replace: str | list[str]
+
+    def edits(self) -> list[tuple[str, str]]:
+        finds = [self.find] if isinstance(self.find, str) else list(self.find)
+        replaces = [self.replace] if isinstance(self.replace, str) else list(self.replace)
+        if len(finds) != len(replaces):
+            raise CourseError(f"mutant {self.name!r}: find and replace differ in length")
+        return list(zip(finds, replaces, strict=True))
 
 
 def load_mutants(path: Path) -> list[Mutant]:
@@ -50,8 +57,10 @@ def materialize(mutant: Mutant, reference: Path, dest: Path) -> Path:
     if not target.is_file():
         raise CourseError(f"mutant {mutant.name!r}: no file {mutant.file}")
     text = target.read_text()
-    if mutant.find not in text:
-        raise CourseError(f"mutant {mutant.name!r}: {mutant.find!r} no longer occurs in "
-                          f"{mutant.file}; update mutants.toml")
-    target.write_text(text.replace(mutant.find, mutant.replace))
+    for find, replace in mutant.edits():
+        if find not in text:
+            raise CourseError(f"mutant {mutant.name!r}: {find!r} no longer occurs in "
+                              f"{mutant.file}; update mutants.toml")
+        text = text.replace(find, replace)
+    target.write_text(text)
     return dest

@@ -68,7 +68,7 @@ class LoadedSuite:
 def load(hw: str) -> LoadedSuite:
     """Load the manifest, the graded tests and the reference solution of ``hw``."""
     assignment = load_assignment(hw)
-    tests = load_suite(assignment_dir(hw) / "suite")
+    tests = load_suite(assignment_dir(hw) / "suite", assignment.module_names)
     reference = load_reference(source_dir(hw), assignment.module_names)
     return LoadedSuite(assignment, tests, reference)
 

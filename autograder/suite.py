@@ -58,12 +58,15 @@ def graded(points: float, cell: str, tags: list[str] | tuple[str, ...],
     return mark
 
 
-def load_suite(suite_dir: Path) -> list[GradedTest]:
-    """Every graded test in ``suite_dir/*.py``, in file then definition order."""
+def load_suite(suite_dir: Path, order: list[str] | tuple[str, ...] = ()) -> list[GradedTest]:
+    """Every graded test in ``suite_dir/*.py``, in definition order; files named in
+    ``order`` (stems, e.g. the manifest's modules) come first, in that order."""
     if not suite_dir.is_dir():
         raise CourseError(f"no graded suite at {suite_dir}")
+    rank = {name: i for i, name in enumerate(order)}
     tests: list[GradedTest] = []
-    for path in sorted(suite_dir.glob("*.py")):
+    files = sorted(suite_dir.glob("*.py"), key=lambda p: (rank.get(p.stem, len(rank)), p.name))
+    for path in files:
         if path.name.startswith("_"):
             continue
         module = _import_file(path, f"_suite_{suite_dir.parent.name}_{path.stem}")

@@ -130,8 +130,14 @@ class Worker:
         }
 
     def describe(self, exc: BaseException) -> str:
-        text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        return text[:MAX_TEXT]
+        """One readable line for an exception, without the private folder's path."""
+        if isinstance(exc, SyntaxError):
+            where = f"{os.path.basename(exc.filename or '?')}, line {exc.lineno}"
+            code = (exc.text or "").strip()
+            text = f"{type(exc).__name__}: {exc.msg} ({where}: {code})"
+        else:
+            text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        return text.replace(self.cwd + os.sep, "")[:MAX_TEXT]
 
     def student_frames(self, exc: BaseException) -> list[str]:
         """The traceback lines that point into the student's own files."""

@@ -65,9 +65,11 @@ def naive_with_regularization(student, ref):
 
 @graded(points=2, cell="test_softmax_loss_naive", tags=[NAIVE.split(".")[1]])
 def naive_edge_cases(student, ref):
-    """softmax_loss_naive: a single example (N=1) and two classes (C=2)"""
+    """softmax_loss_naive: one example (N=1), two classes (C=2), scores large enough to
+    overflow exp"""
     compare_loss(student, ref, NAIVE, seed=4, N=1, D=3, C=4, reg=0.05)
     compare_loss(student, ref, NAIVE, seed=5, N=9, D=5, C=2, reg=0.0)
+    compare_loss(student, ref, NAIVE, seed=6, N=6, D=4, C=3, reg=0.0, scale=300.0)
 
 
 # ----- vectorized ------------------------------------------------------------------

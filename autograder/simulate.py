@@ -1,0 +1,46 @@
+"""Simulated classes for demos, tests and benchmarks.
+
+``make_course`` builds a throwaway course folder (config, manifests, suites, sources);
+``make_submission`` builds one student's folder from the released notebooks plus modules
+taken from the reference, the untouched release, or a mutant (a seeded bug).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from autograder.mutants import Mutant, materialize
+from autograder.paths import course_root
+
+
+def make_course(dest: Path, hws: list[str]) -> Path:
+    """A course folder at ``dest`` with the config, manifests, suites and sources of ``hws``."""
+    root = course_root()
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(root / "nbgrader_config.py", dest / "nbgrader_config.py")
+    for hw in hws:
+        shutil.copytree(root / "assignments" / hw, dest / "assignments" / hw)
+        shutil.copytree(root / "source" / hw, dest / "source" / hw,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    return dest
+
+
+def make_submission(dest: Path, hw: str, modules_from: str = "source",
+                    mutant: Mutant | None = None) -> Path:
+    """A student's folder: released notebooks and manifest, plus modules from ``source``
+    (the reference), ``release`` (the untouched stubs) or ``mutant`` (a seeded bug)."""
+    root = course_root()
+    dest.mkdir(parents=True)
+    for path in (root / "release" / hw).iterdir():
+        if path.is_file() and path.suffix != ".py":
+            shutil.copyfile(path, dest / path.name)
+    if mutant is not None:
+        origin = materialize(mutant, root / "source" / hw, dest.with_name(dest.name + ".mutant"))
+    else:
+        origin = root / modules_from / hw
+    for path in origin.glob("*.py"):
+        shutil.copyfile(path, dest / path.name)
+    if mutant is not None:
+        shutil.rmtree(origin)
+    return dest

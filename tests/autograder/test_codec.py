@@ -1,0 +1,73 @@
+"""Tests of the data-only wire format for values returned by student code."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+
+from autograder.sandbox.codec import CodecError, Opaque, decode, encode
+
+
+@pytest.mark.parametrize("value", [
+    None, True, False, 0, -7, 2**80, 1.5, float("inf"), "text é", [], (), {},
+    [1, (2.0, "x"), {"k": [None]}],
+    {1: "int key", "s": 2.0, (1, 2): "tuple key"},
+])
+def test_plain_values_round_trip(value):
+    """Do Python values come back equal and of the same type?"""
+    back = decode(encode(value))
+    assert back == value
+    assert type(back) is type(value)
+
+
+def test_nan_round_trips():
+    """Does a NaN float survive (it is not valid JSON)?"""
+    assert np.isnan(decode(encode(float("nan"))))
+
+
+@pytest.mark.parametrize("arr", [
+    np.arange(12.0).reshape(3, 4), np.array([], dtype=np.int32), np.array(3.5),
+    np.array([[True, False]]), np.array([1 + 2j]), np.arange(6, dtype=np.uint8)[::2],
+    np.asfortranarray(np.arange(6.0).reshape(2, 3)),
+])
+def test_arrays_round_trip_exactly(arr):
+    """Do numeric arrays keep dtype, shape and values, whatever their memory layout?"""
+    back = decode(encode(arr))
+    assert isinstance(back, np.ndarray)
+    assert back.dtype == arr.dtype and back.shape == arr.shape
+    np.testing.assert_array_equal(back, arr)
+
+
+def test_numpy_scalars_stay_scalars():
+    """Is np.float32(2) returned as a numpy scalar of the same dtype, not an array?"""
+    back = decode(encode(np.float32(2.0)))
+    assert isinstance(back, np.float32) and back == 2.0
+
+
+@pytest.mark.parametrize("value", [lambda x: x, object(), np.array([object()]), print])
+def test_unsupported_values_become_opaque(value):
+    """Is a function, object or object array reported by type instead of transported?"""
+    back = decode(encode(value))
+    assert isinstance(back, Opaque)
+    assert back.type_name
+
+
+def test_malicious_pickle_is_not_decoded():
+    """Does the decoder refuse a pickle payload instead of running it?"""
+    class Evil:
+        def __reduce__(self):
+            return (exec, ("raise SystemExit('pwned')",))
+
+    with pytest.raises(CodecError):
+        decode(pickle.dumps(Evil()))
+
+
+@pytest.mark.parametrize("data", [b"", b"\x00" * 3, b"\xff" * 16, encode([1, 2])[:-1] + b"!"])
+def test_garbage_raises_codec_error(data):
+    """Do truncated or random bytes raise CodecError (never another exception)?"""
+    try:
+        decode(data)
+    except CodecError:
+        pass

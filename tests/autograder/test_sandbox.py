@@ -1,0 +1,198 @@
+"""Tests of the student process: every way student code can fail becomes a message."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder.sandbox import Limits, Student, StudentError
+
+MODULE = '''
+import os, sys, time
+import numpy as np
+
+def add(a, b):
+    return a + b
+
+def boom():
+    raise ValueError("bad input")
+
+def todo():
+    raise NotImplementedError
+
+def spin():
+    while True:
+        pass
+
+def nap():
+    time.sleep(60)
+
+def hard_exit():
+    os._exit(3)
+
+def soft_exit():
+    sys.exit(1)
+
+def flood():
+    while True:
+        print("x" * 1000)
+
+def chatty(x):
+    print("debug", x)
+    return x
+
+def overflow():
+    return np.exp(np.array([1000.0]))
+
+def inplace(a):
+    a[0] = 5.0
+    return a
+
+def hog():
+    return np.ones(1 << 31)
+
+def give_function():
+    return lambda: 1
+
+def segfault():
+    import ctypes
+    ctypes.string_at(0)
+
+def write_file():
+    with open("written.txt", "w") as fh:
+        fh.write("hello")
+    return os.getcwd()
+
+class Counter:
+    def __init__(self, start):
+        self.count = start
+
+    def bump(self, k=1):
+        self.count += k
+        return self.count
+'''
+
+
+@pytest.fixture(scope="module")
+def submission(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("submission")
+    (folder / "mod.py").write_text(MODULE)
+    (folder / "broken.py").write_text("def f(:\n    pass\n")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def student(submission):
+    with Student(submission, ["mod", "broken", "absent"], Limits(seconds=2)) as s:
+        yield s
+
+
+def test_call_returns_values(student):
+    """Does a plain call return the student's value through the pipe?"""
+    np.testing.assert_array_equal(student.call("mod.add", np.ones(3), 2), np.full(3, 3.0))
+
+
+@pytest.mark.parametrize("name, kind, words", [
+    ("mod.boom", "ValueError", "raised ValueError: bad input"),
+    ("mod.todo", "not_implemented", "not implemented yet"),
+    ("mod.spin", "timeout", "did not finish within 2 s"),
+    ("mod.nap", "timeout", "did not finish within 2 s"),
+    ("mod.hard_exit", "crashed", "exit code 3"),
+    ("mod.soft_exit", "SystemExit", "raised SystemExit"),
+    ("mod.flood", "output_limit", "printed more than"),
+    ("mod.hog", "memory", "ran out of memory"),
+    ("mod.segfault", "crashed", "SIGSEGV"),
+    ("mod.missing", "submission", "has no `missing`"),
+    ("broken.f", "submission", "broken.py could not be imported: SyntaxError"),
+    ("absent.f", "submission", "absent.py is missing from your submission"),
+])
+def test_failures_become_student_errors(student, name, kind, words):
+    """Does each failure mode raise StudentError with a kind and a readable message?"""
+    with pytest.raises(StudentError) as info:
+        student.call(name)
+    assert info.value.kind == kind
+    assert words in str(info.value)
+
+
+def test_traceback_points_into_student_file(student):
+    """Does the message show the student's file and line, not the grader's internals?"""
+    with pytest.raises(StudentError) as info:
+        student.call("mod.boom")
+    assert "mod.py, line 9, in boom" in str(info.value)
+    assert "autograder" not in str(info.value)
+
+
+def test_process_recovers_after_a_crash(student):
+    """Does the next call work after the worker was killed by a crash?"""
+    with pytest.raises(StudentError):
+        student.call("mod.hard_exit")
+    assert student.call("mod.add", 1, 2) == 3
+
+
+def test_output_and_warnings_are_captured(student):
+    """Are prints and numpy warnings recorded for the message, never shown on the console?"""
+    assert student.call("mod.chatty", 5) == 5
+    assert "debug 5" in student.last.output
+    out = student.call("mod.overflow")
+    assert np.isinf(out[0])
+    assert any("overflow" in w for w in student.last.warnings)
+
+
+def test_in_place_modification_is_reported(student):
+    """Does the call record which array argument the student modified?"""
+    student.call("mod.inplace", np.zeros(3))
+    assert student.last.mutated == ["0"]
+    student.call("mod.add", np.zeros(3), 1)
+    assert student.last.mutated == []
+
+
+def test_objects_live_in_the_student_process(student):
+    """Can the grader construct an object, call methods and read attributes?"""
+    counter = student.new("mod.Counter", 10)
+    assert counter.call("bump", k=5) == 15
+    assert counter.get("count") == 15
+    counter.set("count", 0)
+    assert counter.call("bump") == 1
+
+
+def test_objects_are_lost_after_a_crash(student):
+    """Is a call on an object from a crashed process refused with a clear message?"""
+    counter = student.new("mod.Counter", 0)
+    with pytest.raises(StudentError):
+        student.call("mod.hard_exit")
+    with pytest.raises(StudentError, match="lost because an earlier call crashed"):
+        counter.call("bump")
+
+
+def test_unsupported_return_values_are_opaque(student):
+    """Is a returned function described by its type rather than executed or pickled?"""
+    value = student.call("mod.give_function")
+    assert value.type_name == "function"
+
+
+def test_submission_is_never_modified(submission):
+    """Are the submission's files byte-identical after a run that writes files?"""
+    def digest(folder: Path) -> dict[str, str]:
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+
+    before = digest(submission)
+    with Student(submission, ["mod"]) as s:
+        workdir = s.call("mod.write_file")
+    assert digest(submission) == before
+    assert Path(workdir) != submission
+    assert not Path(workdir).exists()  # the private copy is removed on close
+
+
+def test_call_overhead_is_small(submission):
+    """Is a round trip well under 5 ms once the process runs?"""
+    with Student(submission, ["mod"]) as s:
+        s.call("mod.add", 1, 2)
+        start = time.perf_counter()
+        for _ in range(50):
+            s.call("mod.add", 1, 2)
+        per_call = (time.perf_counter() - start) / 50
+    assert per_call < 0.005

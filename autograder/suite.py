@@ -111,7 +111,11 @@ def load_reference(folder: Path, module_names: list[str]) -> Reference:
             path = folder / f"{name}.py"
             if not path.is_file():
                 raise CourseError(f"reference module missing: {path}")
-            modules[name] = _import_file(path, name)
+            try:
+                modules[name] = _import_file(path, name)
+            except Exception as exc:  # noqa: BLE001 - the course's own code: report it
+                raise CourseError(f"the reference module {path} failed to import: "
+                                  f"{type(exc).__name__}: {exc}") from None
     finally:
         sys.path.remove(str(folder))
         for name in module_names:

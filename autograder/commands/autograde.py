@@ -19,7 +19,7 @@ from pathlib import Path
 
 from autograder.manifest import load_assignment
 from autograder.paths import CourseError, course_root
-from autograder.release.build import generate, run_nbgrader
+from autograder.release.build import generate, run_nbgrader, tool_env
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
@@ -51,7 +51,7 @@ def autograde_chunks(course: Path, hw: str, chunks: list[list[str]],
         if exclude:
             cmd.append(f"--CourseDirectory.student_id_exclude={exclude}")
         log = tempfile.TemporaryFile(mode="w+")
-        procs.append((chunk, subprocess.Popen(cmd, cwd=course, stdout=log,
+        procs.append((chunk, subprocess.Popen(cmd, cwd=course, stdout=log, env=tool_env(),
                                               stderr=subprocess.STDOUT, text=True), log))
     done = []
     for chunk, proc, log in procs:

@@ -7,7 +7,8 @@ Layout (unpacked by Gradescope into /autograder/source):
     assignments/<hw>/      manifest + graded suite
     source/<hw>/*.py       the reference modules (never the notebooks)
 
-Grading needs only Python >= 3.11 and numpy.
+Grading needs only Python >= 3.11 and the runtime the assignment modules import (numpy,
+tqdm), pinned as in pyproject.toml.
 """
 
 from __future__ import annotations
@@ -20,7 +21,16 @@ from autograder.paths import assignment_dir, source_dir
 
 HERE = Path(__file__).resolve().parent
 PACKAGE = HERE.parent
-NUMPY_PIN = "numpy==2.4.6"
+RUNTIME = ("numpy", "tqdm")  # what graded modules (reference and student) may import
+
+
+def runtime_requirements() -> str:
+    """requirements.txt for the container: the course's own pins of ``RUNTIME``."""
+    import tomllib
+
+    pins = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["project"]
+    wanted = {spec.split("==")[0]: spec for spec in pins["dependencies"]}
+    return "".join(f"{wanted[name]}\n" for name in RUNTIME)
 
 
 def _package_files() -> list[Path]:
@@ -34,7 +44,7 @@ def build_zip(hw: str, out: Path) -> Path:
     entries: dict[str, bytes] = {
         "run_autograder": (HERE / "run_autograder").read_text().replace("@HW@", hw).encode(),
         "setup.sh": (HERE / "setup.sh").read_bytes(),
-        "requirements.txt": f"{NUMPY_PIN}\n".encode(),
+        "requirements.txt": runtime_requirements().encode(),
     }
     for path in _package_files():
         entries[f"autograder/{path.relative_to(PACKAGE).as_posix()}"] = path.read_bytes()

@@ -8,6 +8,7 @@ solution regions of every ``.py`` file, writes the ``assignment.json`` manifest 
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -22,10 +23,17 @@ IGNORED = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc", "
                                  "*_code.zip", "best_model.npz")
 
 
+def tool_env() -> dict[str, str]:
+    """The environment for nbgrader: this interpreter's scripts folder first on PATH
+    (nbgrader runs helpers such as ``alembic`` by name)."""
+    bindir = str(Path(sys.executable).parent)
+    return {**os.environ, "PATH": os.pathsep.join([bindir, os.environ.get("PATH", "")])}
+
+
 def run_nbgrader(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run an nbgrader sub-command; raise ``CourseError`` with its log when it fails."""
     cmd = [sys.executable, "-m", "nbgrader", *args]
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=tool_env())
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-25:])
         raise CourseError(f"nbgrader {args[0]} failed (exit {proc.returncode}):\n{tail}")

@@ -8,7 +8,6 @@ import pytest
 from course import ASSIGNMENTS, ROOT, course_cmd, submission
 
 from autograder.manifest import load_assignment
-from autograder.mutants import Mutant
 
 
 @pytest.mark.parametrize("hw", ASSIGNMENTS)
@@ -83,12 +82,9 @@ def test_one_hostile_function_costs_only_its_own_tests(behaviour, tmp_path):
     """Does a function that hangs, kills its interpreter or floods output lose only its
     own tests' points, while grading finishes and every other test passes?"""
     hw = "hw1_softmax"
-    target = "def softmax_loss_naive(W, X, y, reg):"
-    text = (ROOT / "source" / hw / "softmax.py").read_text()
-    assert target in text
-    body = HOSTILE[behaviour]
-    mutant = Mutant(behaviour, "softmax.py", target, f"{target}\n    {body}\n")
-    folder = submission(tmp_path / "student", hw, mutant=mutant)
+    folder = submission(tmp_path / "student", hw, modules_from="source")
+    with open(folder / "softmax.py", "a") as fh:  # redefine one function at the end
+        fh.write(f"\n\ndef softmax_loss_naive(W, X, y, reg):\n    {HOSTILE[behaviour]}\n")
     out = tmp_path / "results.json"
     proc = course_cmd("grade", hw, str(folder), "--json", str(out), timeout=300)
     assert proc.returncode == 0, proc.stderr

@@ -11,21 +11,23 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import tqdm
 from course import ASSIGNMENTS, ROOT, course_cmd, submission
 
 from autograder.manifest import load_assignment
 
 
-def numpy_only_python(tmp: Path) -> Path:
-    """A python launcher that sees the standard library and numpy, nothing else installed."""
-    site = tmp / "numpy-only"
+def runtime_only_python(tmp: Path) -> Path:
+    """A python launcher that sees the standard library, numpy and tqdm, nothing else."""
+    site = tmp / "runtime-only"
     site.mkdir()
-    numpy_dir = Path(np.__file__).parent
-    (site / "numpy").symlink_to(numpy_dir)
-    libs = numpy_dir.parent / "numpy.libs"
+    for package in (np, tqdm):
+        folder = Path(package.__file__).parent
+        (site / folder.name).symlink_to(folder)
+    libs = Path(np.__file__).parent.parent / "numpy.libs"
     if libs.exists():
         (site / "numpy.libs").symlink_to(libs)
-    launcher = tmp / "python-numpy-only"
+    launcher = tmp / "python-runtime-only"
     launcher.write_text(
         f'#!/bin/sh\nPYTHONPATH="$PYTHONPATH:{site}" exec {sys.executable} -S "$@"\n')
     launcher.chmod(0o755)
@@ -58,10 +60,10 @@ def run_autograder(root: Path, python: Path) -> dict:
 
 @pytest.mark.parametrize("hw", ASSIGNMENTS)
 def test_zip_grades_reference_and_release(hw, tmp_path):
-    """Does run_autograder from the unpacked zip, with only numpy installed, give the
+    """Does run_autograder from the unpacked zip, with only numpy and tqdm, give the
     reference full marks and the untouched release zero?"""
     root = unpack(hw, tmp_path)
-    python = numpy_only_python(tmp_path)
+    python = runtime_only_python(tmp_path)
     total = load_assignment(hw).points
 
     submission(root / "submission", hw, modules_from="source")
@@ -80,14 +82,15 @@ def test_zip_handles_a_nested_upload(tmp_path):
     hw = ASSIGNMENTS[0]
     root = unpack(hw, tmp_path)
     submission(root / "submission" / "my work" / hw, hw, modules_from="source")
-    results = run_autograder(root, numpy_only_python(tmp_path))
+    results = run_autograder(root, runtime_only_python(tmp_path))
     assert results["score"] == pytest.approx(load_assignment(hw).points)
 
 
-def test_setup_script_pins_numpy(tmp_path):
-    """Is setup.sh valid bash, installing the same numpy pin as the course?"""
+def test_setup_script_pins_the_runtime(tmp_path):
+    """Is setup.sh valid bash, installing numpy and tqdm at the course's own pins?"""
     root = unpack(ASSIGNMENTS[0], tmp_path)
     assert subprocess.run(["bash", "-n", str(root / "source" / "setup.sh")]).returncode == 0
-    requirement = (root / "source" / "requirements.txt").read_text().strip()
-    assert requirement == f"numpy=={np.__version__}"
-    assert ROOT.joinpath("pyproject.toml").read_text().count(requirement) == 1
+    requirements = (root / "source" / "requirements.txt").read_text().split()
+    assert requirements == [f"numpy=={np.__version__}", f"tqdm=={tqdm.__version__}"]
+    pyproject = ROOT.joinpath("pyproject.toml").read_text()
+    assert all(f'"{r}"' in pyproject for r in requirements)

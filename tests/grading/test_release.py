@@ -15,16 +15,19 @@ from autograder.manifest import load_assignment
 MARKER = re.compile(r"### (BEGIN|END) (SOLUTION|HIDDEN TESTS)")
 
 
-def region_lines(text: str) -> tuple[set[str], set[str]]:
-    """(lines inside solution/hidden regions, lines outside), stripped."""
-    inside, outside, depth = set(), set(), 0
+def split_regions(text: str) -> tuple[list[str], str]:
+    """(stripped lines inside solution/hidden regions, the text outside them)."""
+    inside, outside, depth = [], [], 0
     for raw in text.splitlines():
         line = raw.strip()
         if MARKER.search(line):
             depth += 1 if "BEGIN" in line else -1
             continue
-        (inside if depth else outside).add(line)
-    return inside, outside
+        if depth:
+            inside.append(line)
+        else:
+            outside.append(raw)
+    return inside, "\n".join(outside)
 
 
 def sources(hw: str) -> list[str]:
@@ -38,20 +41,34 @@ def sources(hw: str) -> list[str]:
     return texts
 
 
-def secret_lines(hw: str) -> set[str]:
-    """Distinctive lines that only appear inside solution or hidden-test regions."""
-    inside, outside = set(), set()
+def secrets(hw: str) -> tuple[set[str], set[str]]:
+    """(secret lines, secret pairs of consecutive lines) of source/<hw>.
+
+    A secret line is a line of a solution or hidden-test region that appears nowhere in
+    the source outside the regions (so hints that quote code are not counted)."""
+    regions, public = [], []
     for text in sources(hw):
-        i, o = region_lines(text)
-        inside |= i
-        outside |= o
-    return {line for line in inside - outside
-            if len(line) >= 12 and not line.startswith("#")}
+        inside, outside = split_regions(text)
+        regions.append(inside)
+        public.append(outside)
+    public_text = "\n".join(public)
+    lines, pairs = set(), set()
+    for inside in regions:
+        code = [line for line in inside if len(line) >= 8 and not line.startswith("#")]
+        lines |= {line for line in code if line not in public_text}
+        pairs |= {f"{a}\n{b}" for a, b in zip(code, code[1:], strict=False)}
+    return lines, pairs
 
 
 def published_text(folder: Path) -> str:
     return "\n".join(p.read_text(errors="replace") for p in sorted(folder.rglob("*"))
                      if p.is_file() and p.suffix in (".py", ".ipynb", ".json", ".md", ".txt"))
+
+
+def normalized_lines(text: str) -> str:
+    """Every line stripped (notebook JSON strings un-escaped), joined by newlines."""
+    text = text.replace("\\n", "\n").replace('\\"', '"')
+    return "\n".join(line.strip().strip('",') for line in text.splitlines())
 
 
 def test_release_is_up_to_date():
@@ -62,13 +79,18 @@ def test_release_is_up_to_date():
 
 @pytest.mark.parametrize("hw", ASSIGNMENTS)
 def test_no_solution_or_hidden_test_reaches_students(hw):
-    """Does no line from a solution or hidden-test region appear in release/ or utils/?"""
-    secrets = secret_lines(hw)
-    assert secrets, "the source should have solution regions to protect"
-    released = published_text(ROOT / "release" / hw) + published_text(ROOT / "utils")
-    leaked = sorted(line for line in secrets if line in released)
-    assert not leaked, f"solution text in release/ or utils/: {leaked[:5]}"
+    """Does no solution or hidden-test line reach release/, and no run of two such lines
+    reach utils/?"""
+    lines, pairs = secrets(hw)
+    assert lines, "the source should have solution regions to protect"
+    released = normalized_lines(published_text(ROOT / "release" / hw))
+    leaked = sorted(line for line in lines if line in released)
+    assert not leaked, f"solution text in release/{hw}: {leaked[:5]}"
     assert not MARKER.search(released)
+    shared = normalized_lines(published_text(ROOT / "utils"))
+    copied = sorted(pair for pair in pairs if pair in shared)
+    assert not copied, f"solution code in utils/: {copied[:3]}"
+    assert not MARKER.search(shared)
 
 
 @pytest.mark.parametrize("hw", ASSIGNMENTS)

@@ -1,0 +1,93 @@
+"""Grading speed: `course grade` per submission, and nbgrader autograde of a class with 1
+and with 2 workers (the baseline is 1 worker)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from autograder.mutants import load_mutants
+from autograder.paths import all_assignments, course_root
+from autograder.simulate import make_course, make_submission
+
+CLASS_SIZE = int(os.environ.get("BENCH_CLASS_SIZE", "20"))
+
+
+def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, env=env, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def grade_rows(repeats: int) -> list[dict]:
+    rows = []
+    root = course_root()
+    for hw in all_assignments():
+        cmd = [sys.executable, "-m", "autograder", "grade", hw, str(root / "source" / hw)]
+        times = [timed(cmd, root) for _ in range(repeats)]
+        rows.append({"benchmark": f"course grade, one {hw} submission (wall)",
+                     "baseline": "target 10 s", "baseline_s": 10.0,
+                     "ours_s": statistics.median(times),
+                     "ratio": 10.0 / statistics.median(times)})
+    return rows
+
+
+def build_class(tmp: Path, hw: str, size: int) -> Path:
+    course = make_course(tmp / "course", [hw])
+    mutants = load_mutants(course_root() / "assignments" / hw / "mutants.toml")
+    for i in range(size):
+        kind = i % 4
+        dest = course / "submitted" / f"student{i:03d}" / hw
+        if kind == 0:
+            make_submission(dest, hw, "source")
+        elif kind == 1:
+            make_submission(dest, hw, "release")
+        else:
+            make_submission(dest, hw, mutant=mutants[i % len(mutants)])
+    return course
+
+
+def autograde_rows(hw: str, size: int) -> list[dict]:
+    with tempfile.TemporaryDirectory() as tmp:
+        course = build_class(Path(tmp), hw, size)
+        env = {**os.environ, "COURSE_ROOT": str(course)}
+        times = {}
+        for workers in (1, 2):
+            for folder in ("autograded", "feedback"):
+                shutil.rmtree(course / folder, ignore_errors=True)
+            (course / "gradebook.db").unlink(missing_ok=True)
+            times[workers] = timed([sys.executable, "-m", "autograder", "autograde", hw,
+                                    "--workers", str(workers)], course, env)
+        one = make_one(course, hw, env)
+    return [
+        {"benchmark": f"course autograde, {size} {hw} submissions, 2 workers",
+         "baseline": "1 worker", "baseline_s": times[1], "ours_s": times[2],
+         "ratio": times[1] / times[2]},
+        {"benchmark": f"nbgrader autograde, one {hw} submission", "baseline": "target 30 s",
+         "baseline_s": 30.0, "ours_s": one, "ratio": 30.0 / one},
+    ]
+
+
+def make_one(course: Path, hw: str, env: dict[str, str]) -> float:
+    """Autograde a class of one (the per-submission cost, start-up included)."""
+    for folder in ("submitted", "autograded", "feedback"):
+        shutil.rmtree(course / folder, ignore_errors=True)
+    make_submission(course / "submitted" / "solo" / hw, hw, "source")
+    return timed([sys.executable, "-m", "autograder", "autograde", hw, "--workers", "1"],
+                 course, env)
+
+
+def run(repeats: int = 5) -> list[dict]:
+    return grade_rows(repeats) + autograde_rows("hw1_softmax", CLASS_SIZE)
+
+
+if __name__ == "__main__":
+    from bench.__main__ import table
+
+    print(table(run()))

@@ -6,6 +6,8 @@
     modules = ["softmax.py", ...]     # files students edit and submit (graded)
     notebooks = ["softmax.ipynb", ...]
     artifacts = []                    # other submitted files the suite reads
+    [given]                           # modules handed out complete (not graded):
+    "layers.py" = "hw2_fcnet"         #   file = the assignment whose reference it copies
     [limits]
     seconds = 10                      # wall time per call into student code
     memory_mb = 2048
@@ -31,6 +33,7 @@ class Assignment:
     modules: list[str]
     notebooks: list[str]
     artifacts: list[str] = field(default_factory=list)
+    given: dict[str, str] = field(default_factory=dict)
     seconds: float = 10.0
     memory_mb: int = 2048
     output_kb: int = 1024
@@ -73,7 +76,7 @@ def load_assignment(hw: str, folder: Path | None = None) -> Assignment:
     if data.get("id", hw) != hw:
         raise CourseError(f"{path}: id {data['id']!r} does not match its folder {hw!r}")
     data.pop("id", None)
-    unknown = set(data) - {"title", "points", "modules", "notebooks", "artifacts"}
+    unknown = set(data) - {"title", "points", "modules", "notebooks", "artifacts", "given"}
     if unknown:
         raise CourseError(f"{path}: unknown keys {sorted(unknown)}")
     return Assignment(

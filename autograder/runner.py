@@ -126,7 +126,9 @@ def grade(suite: LoadedSuite, submission: Path, cell: str | None = None) -> Suit
     result = SuiteResult(suite.assignment, root)
     result.missing_files = [f for f in suite.assignment.modules if not (root / f).is_file()]
     tests = [t for t in suite.tests if cell is None or t.cell == cell]
-    with Student(root, suite.assignment.module_names, suite.assignment.limits) as student:
+    given = [source_dir(suite.assignment.id) / name for name in suite.assignment.given]
+    with Student(root, suite.assignment.module_names, suite.assignment.limits,
+                 given=given) as student:
         for test in tests:
             result.results.append(run_test(test, student, suite.reference))
     result.seconds = time.perf_counter() - start

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from autograder.manifest import load_assignment
 from autograder.mutants import Mutant, materialize
 from autograder.paths import course_root
 
@@ -41,6 +42,10 @@ def make_submission(dest: Path, hw: str, modules_from: str = "source",
         origin = root / modules_from / hw
     for path in origin.glob("*.py"):
         shutil.copyfile(path, dest / path.name)
+    if modules_from == "source" or mutant is not None:
+        for name in load_assignment(hw).artifacts:  # e.g. the reference's best_model.npz
+            if (root / "source" / hw / name).is_file():
+                shutil.copyfile(root / "source" / hw / name, dest / name)
     if mutant is not None:
         shutil.rmtree(origin)
     return dest

@@ -4,6 +4,7 @@ Layout (unpacked by Gradescope into /autograder/source):
 
     setup.sh  run_autograder  requirements.txt
     autograder/            the grading engine (this package)
+    utils/model_io.py      reading saved models (accuracy credit)
     assignments/<hw>/      manifest + graded suite
     source/<hw>/*.py       the reference modules (never the notebooks)
 
@@ -48,11 +49,13 @@ def build_zip(hw: str, out: Path) -> Path:
     }
     for path in _package_files():
         entries[f"autograder/{path.relative_to(PACKAGE).as_posix()}"] = path.read_bytes()
+    for name in ("__init__.py", "model_io.py"):
+        entries[f"utils/{name}"] = (PACKAGE.parent / "utils" / name).read_bytes()
     adir = assignment_dir(hw)
     for path in sorted(adir.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             entries[f"assignments/{hw}/{path.relative_to(adir).as_posix()}"] = path.read_bytes()
-    for module in assignment.modules:
+    for module in [*assignment.modules, *assignment.given]:
         entries[f"source/{hw}/{module}"] = (source_dir(hw) / module).read_bytes()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".zip.part")

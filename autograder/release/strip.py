@@ -14,6 +14,7 @@ this on every released module:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 _MARKER = re.compile(
     r"^(?P<indent>[ \t]*)### (?P<edge>BEGIN|END) (?P<kind>SOLUTION|HIDDEN TESTS)\s*$")
@@ -32,36 +33,54 @@ def _enclosing(lines: list[str], index: int, indent: str) -> str | None:
     return None
 
 
+def _walk(text: str, filename: str) -> Iterator[tuple[str, str | None, re.Match | None, int]]:
+    """Yield (line, open region kind, marker match or None, line number), checking that
+    regions are balanced and not nested."""
+    open_kind: str | None = None
+    open_line = 0
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        match = _MARKER.match(line.rstrip("\r\n"))
+        if match is not None:
+            kind = match["kind"]
+            if match["edge"] == "BEGIN":
+                if open_kind is not None:
+                    raise StripError(f"{filename}:{number}: BEGIN {kind} inside the "
+                                     f"{open_kind} region opened at line {open_line}")
+                open_kind, open_line = kind, number
+            elif open_kind != kind:
+                raise StripError(f"{filename}:{number}: END {kind} without a matching BEGIN")
+            else:
+                open_kind = None
+        yield line, open_kind, match, number
+    if open_kind is not None:
+        raise StripError(f"{filename}:{open_line}: BEGIN {open_kind} is never closed")
+
+
 def strip_solutions(text: str, filename: str = "<module>") -> str:
     """``text`` with every marked region replaced (solutions) or removed (hidden tests)."""
     lines = text.splitlines(keepends=True)
     out: list[str] = []
-    open_kind: str | None = None
-    open_line = 0
-    for number, line in enumerate(lines, start=1):
-        match = _MARKER.match(line.rstrip("\r\n"))
-        if match is None:
-            if open_kind is None:
+    for line, region, marker, number in _walk(text, filename):
+        if marker is None:
+            if region is None:
                 out.append(line)
-            continue
-        kind, edge, indent = match["kind"], match["edge"], match["indent"]
-        if edge == "BEGIN":
-            if open_kind is not None:
-                raise StripError(f"{filename}:{number}: BEGIN {kind} inside the {open_kind} "
-                                 f"region opened at line {open_line}")
-            open_kind, open_line = kind, number
-            if kind == "SOLUTION":
-                name = _enclosing(lines, number - 1, indent)
-                what = f"{name} is not implemented yet" if name else "not implemented yet"
-                out.append(f"{indent}# YOUR CODE HERE\n")
-                out.append(f'{indent}raise NotImplementedError("{what}")\n')
-        else:
-            if open_kind != kind:
-                raise StripError(f"{filename}:{number}: END {kind} without a matching BEGIN")
-            open_kind = None
-    if open_kind is not None:
-        raise StripError(f"{filename}:{open_line}: BEGIN {open_kind} is never closed")
+        elif marker["edge"] == "BEGIN" and marker["kind"] == "SOLUTION":
+            indent = marker["indent"]
+            name = _enclosing(lines, number - 1, indent)
+            what = f"{name} is not implemented yet" if name else "not implemented yet"
+            out.append(f"{indent}# YOUR CODE HERE\n")
+            out.append(f'{indent}raise NotImplementedError("{what}")\n')
     return "".join(out)
+
+
+def unwrap_solutions(text: str, filename: str = "<module>") -> str:
+    """``text`` with solution markers removed but their code kept (hidden tests dropped).
+
+    This turns a reference module into given code for a later assignment (hw2's layers
+    become complete, marker-free files in hw3).
+    """
+    return "".join(line for line, region, marker, _ in _walk(text, filename)
+                   if marker is None and region != "HIDDEN TESTS")
 
 
 def has_markers(text: str) -> bool:

@@ -81,8 +81,11 @@ class Student:
     """A running submission. Use as a context manager, or call ``close()``."""
 
     def __init__(self, submission_dir: str | Path, modules: list[str],
-                 limits: Limits | None = None) -> None:
+                 limits: Limits | None = None, given: list[Path] | tuple[Path, ...] = ()) -> None:
+        """``given``: the course's own copies of modules handed out complete; they replace
+        whatever the submission holds under those names."""
         self.submission_dir = Path(submission_dir)
+        self.given = [Path(p) for p in given]
         self.modules = [m.removesuffix(".py") for m in modules]
         self.limits = limits or Limits()
         self.last = CallInfo()
@@ -99,6 +102,8 @@ class Student:
         for path in sorted(self.submission_dir.glob("*.py")):
             if path.is_file():
                 shutil.copyfile(path, self._workdir / path.name)
+        for path in self.given:
+            shutil.copyfile(path, self._workdir / path.name)
 
     def _start(self) -> None:
         to_child_r, to_child_w = os.pipe()

@@ -6,7 +6,7 @@ import ast
 
 import pytest
 
-from autograder.release.strip import StripError, has_markers, strip_solutions
+from autograder.release.strip import StripError, has_markers, strip_solutions, unwrap_solutions
 
 SOURCE = '''\
 import numpy as np
@@ -84,3 +84,20 @@ def test_text_without_markers_is_unchanged():
     """Is a module with no regions returned byte for byte?"""
     text = "def f():\n    return 1  # BEGIN SOLUTION in a comment is not a marker\n"
     assert strip_solutions(text) == text
+
+
+def test_unwrap_keeps_solution_code_and_drops_hidden_tests():
+    """Does unwrapping keep the solutions' code, drop hidden tests and every marker?"""
+    out = unwrap_solutions(SOURCE)
+    assert "secret_value = 42" in out and "return X.argmax(axis=1)" in out
+    assert "assert double" not in out
+    assert not has_markers(out)
+    namespace: dict = {}
+    exec(compile(out, "m.py", "exec"), namespace)
+    assert namespace["double"](3) == 6
+
+
+def test_unwrap_checks_balance_too():
+    """Does unwrapping refuse unbalanced markers like stripping does?"""
+    with pytest.raises(StripError, match="never closed"):
+        unwrap_solutions("### BEGIN SOLUTION\n", "m.py")

@@ -40,6 +40,8 @@ def table(result: SuiteResult, width: int = 100) -> str:
     lines.append("-" * min(width, name_w + 24))
     total = f"{result.score:g}/{result.max_score:g}"
     lines.append(f"{'total':<{name_w}}  {total:>11}  ({result.seconds:.1f} s)")
+    if result.isolation:
+        lines.append(f"isolation: {result.isolation}")
     if result.grader_errors:
         lines.append(f"WARNING: {len(result.grader_errors)} test(s) hit an internal grader error")
     return "\n".join(lines)

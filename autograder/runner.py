@@ -42,6 +42,7 @@ class SuiteResult:
     results: list[TestResult] = field(default_factory=list)
     missing_files: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    isolation: str = ""  # what confinement held for the student process
 
     @property
     def score(self) -> float:
@@ -129,6 +130,10 @@ def grade(suite: LoadedSuite, submission: Path, cell: str | None = None) -> Suit
     given = [source_dir(suite.assignment.id) / name for name in suite.assignment.given]
     with Student(root, suite.assignment.module_names, suite.assignment.limits,
                  given=given) as student:
+        try:
+            result.isolation = student.isolation()
+        except StudentError as exc:
+            result.isolation = f"student process could not start: {exc}"
         for test in tests:
             result.results.append(run_test(test, student, suite.reference))
     result.seconds = time.perf_counter() - start

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.sandbox import codec
+from autograder.sandbox.isolation import unprivileged_ids
 from autograder.sandbox.protocol import read_frame, write_frame
 
 _WORKER_ENV = {
@@ -109,6 +110,12 @@ class Student:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         output_file = self._tmp / "output.txt"
+        if os.geteuid() == 0:  # the worker drops to an unprivileged user: let it in
+            uid, gid = unprivileged_ids()
+            for path in (self._tmp, self._workdir, *self._workdir.iterdir()):
+                os.chown(path, uid, gid)
+            output_file.touch()
+            os.chown(output_file, uid, gid)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("COURSE_", "NBGRADER"))}
         env.update(_WORKER_ENV)
         cmd = [sys.executable, "-u", "-m", "autograder.sandbox.worker", str(to_child_r),
@@ -150,6 +157,10 @@ class Student:
         self.close()
 
     # ----- calls -------------------------------------------------------------
+    def isolation(self) -> str:
+        """What confinement holds for student code on this machine (one line)."""
+        return str(self.request({"op": "ping"}, what="starting your code"))
+
     def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """Call the student's function ``module.function`` and return its value."""
         return self.request({"op": "call", "name": name, "args": args, "kwargs": kwargs},

@@ -22,6 +22,7 @@ import warnings
 from typing import Any
 
 from autograder.sandbox import codec
+from autograder.sandbox.isolation import confine
 from autograder.sandbox.protocol import read_frame, write_frame
 
 MAX_TEXT = 4000
@@ -33,6 +34,7 @@ class Worker:
         self.output_limit = output_limit
         self.objects: dict[int, Any] = {}
         self.import_errors: dict[str, str] = {}
+        self.isolation = ""
         self.cwd = os.path.realpath(os.getcwd())
 
     # ----- resolving names -------------------------------------------------
@@ -69,7 +71,7 @@ class Worker:
             spent = used.ru_utime + used.ru_stime
             _limit(resource.RLIMIT_CPU, int(spent + request["cpu_seconds"]) + 1)
         if op == "ping":
-            return {"ok": True, "value": os.getpid()}
+            return {"ok": True, "value": self.isolation}
         if op == "drop":
             self.objects.pop(request["obj"], None)
             return {"ok": True, "value": None}
@@ -223,10 +225,12 @@ def main(argv: list[str]) -> int:
     if memory_bytes > 0:
         _limit(resource.RLIMIT_AS, memory_bytes)
 
+    isolation = confine()
     import numpy  # noqa: F401  (imported before student code so its cost is not theirs)
 
     sys.path.insert(0, os.getcwd())
     worker = Worker(write_fd, output_bytes)
+    worker.isolation = isolation
     while True:
         try:
             raw = read_frame(read_fd)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from pathlib import Path
 
@@ -196,3 +197,87 @@ def test_call_overhead_is_small(submission):
             s.call("mod.add", 1, 2)
         per_call = (time.perf_counter() - start) / 50
     assert per_call < 0.005
+
+
+CONFINED = '''
+import os, socket
+
+def whoami():
+    return os.getuid()
+
+def connect(port):
+    with socket.create_connection(("127.0.0.1", port), timeout=2):
+        return "connected"
+
+def fork():
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    return pid
+
+def write_to(path):
+    with open(path, "w") as fh:
+        fh.write("forged")
+    return "written"
+'''
+
+
+@pytest.fixture()
+def confined(tmp_path):
+    folder = tmp_path / "student"
+    folder.mkdir()
+    (folder / "c.py").write_text(CONFINED)
+    with Student(folder, ["c"], Limits(seconds=5)) as s:
+        yield s
+
+
+def test_confinement_holds_as_described(confined, tmp_path):
+    """Does student code get no network, and, where the grader may drop privileges, run
+    as nobody without fork or write access to the grader's files — as the grader says?"""
+    import socket
+    import threading
+
+    described = confined.isolation()
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+    threading.Thread(target=server.accept, daemon=True).start()
+    if "no network" in described:
+        with pytest.raises(StudentError, match="OSError|unreachable|refused"):
+            confined.call("c.connect", port)
+    else:
+        assert confined.call("c.connect", port) == "connected"
+    server.close()
+    if "unprivileged user nobody" not in described:
+        assert "runs as root" in described or "own user" in described
+        assert confined.call("c.whoami") == os.geteuid()
+        return
+    assert confined.call("c.whoami") != 0
+    with pytest.raises(StudentError, match="BlockingIOError|Resource temporarily unavailable"):
+        confined.call("c.fork")
+    results = tmp_path / "results.json"
+    results.write_text("{}")
+    with pytest.raises(StudentError, match="PermissionError"):
+        confined.call("c.write_to", str(results))
+    assert results.read_text() == "{}"
+
+
+@pytest.mark.parametrize("mode, expected", [(0o755, True), (0o700, False)])
+def test_privilege_drop_requires_a_shared_python(tmp_path, mode, expected):
+    """Is a file under a private folder recognised as unreadable for other users?"""
+    import shutil
+    import tempfile
+
+    from autograder.sandbox.isolation import readable_by_others
+
+    base = Path(tempfile.mkdtemp(dir="/tmp"))  # /tmp itself is reachable by everyone
+    try:
+        base.chmod(0o755)
+        folder = base / "home"
+        folder.mkdir()
+        target = folder / "lib.py"
+        target.write_text("x = 1")
+        target.chmod(0o644)
+        folder.chmod(mode)
+        assert readable_by_others(str(target)) is expected
+    finally:
+        shutil.rmtree(base)

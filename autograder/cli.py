@@ -5,6 +5,7 @@
     course verify     <hw>... | --all
     course autograde  <hw> [--workers N]
     course gradescope <hw> [--out DIR]
+    course answer-key <hw> [--out DIR]
 
 Exit codes: 0 success, 1 a check failed (stale release, verify found a problem),
 2 the command could not run (bad arguments, missing folders).
@@ -15,7 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from autograder.commands import autograde, grade, gradescope, release, verify
+from autograder.commands import answer_key, autograde, grade, gradescope, release, verify
 from autograder.paths import CourseError
 
 COMMANDS = {
@@ -24,6 +25,7 @@ COMMANDS = {
     "verify": verify,
     "autograde": autograde,
     "gradescope": gradescope,
+    "answer-key": answer_key,
 }
 
 

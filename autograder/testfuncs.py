@@ -45,3 +45,35 @@ class LeastSquares:
     def __call__(self, w: np.ndarray, X: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
         residual = X @ w - y
         return float(0.5 * np.mean(residual**2)), X.T @ residual / X.shape[0]
+
+
+# ----- hw4: state that must survive from one call into student code to the next -------------
+_PERSISTENT: dict[str, PersistentDict] = {}
+
+
+class PersistentDict(dict):
+    """A dict argument that is ONE object in the student process across calls (bn_param).
+
+    Each request is pickled anew, so a plain dict passed to student code is a fresh copy
+    on every call, and what the student's function stores in it (batch norm's running
+    averages) is lost. A ``PersistentDict`` unpickles to the same object every time it is
+    sent with the same ``key``, with the items it was sent with applied on top, so that
+    the next call continues from the state the previous one left. Keys must be unique per
+    test (the student process lives through a whole submission).
+    """
+
+    def __init__(self, key: str, **items: object) -> None:
+        super().__init__(items)
+        self.key = key
+
+    def __reduce__(self) -> tuple[object, tuple[str, dict]]:
+        return _persistent_dict, (self.key, dict(self))
+
+
+def _persistent_dict(key: str, items: dict) -> PersistentDict:
+    """The process-wide PersistentDict for ``key`` (created on first use), updated."""
+    state = _PERSISTENT.get(key)
+    if state is None:
+        state = _PERSISTENT[key] = PersistentDict(key)
+    state.update(items)
+    return state

@@ -1,0 +1,42 @@
+{#- nbconvert template for printing a notebook: the stock "lab" page, offline. -#}
+{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{#- Widgets need their JavaScript from a CDN; offline they cannot render anyway. -#}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}
+<script type="text/x-mathjax-config">
+MathJax.Hub.Config({
+  tex2jax: {
+    inlineMath: [["$", "$"], ["\\(", "\\)"]],
+    displayMath: [["$$", "$$"], ["\\[", "\\]"]],
+    processEscapes: true,
+    processEnvironments: true
+  },
+  TeX: {
+    equationNumbers: {autoNumber: "AMS", useLabelIds: true},
+    noErrors: {disabled: true},
+    noUndefined: {disabled: true}
+  },
+  "HTML-CSS": {
+    availableFonts: ["STIX-Web"], preferredFont: "STIX-Web", webFont: "STIX-Web",
+    imageFont: null, linebreaks: {automatic: true}
+  },
+  "fast-preview": {disabled: true},
+  AssistiveMML: {disabled: true},
+  menuSettings: {assistiveMML: false, zoom: "None"},
+  displayAlign: "center",
+  messageStyle: "none",
+  showMathMenu: false
+});
+MathJax.Hub.Register.StartupHook("End", function () {
+  MathJax.Hub.Queue(function () { window.nndlMathDone = true; });
+});
+</script>
+<script src="{{ resources.mathjax_url }}"></script>
+{%- endblock html_head_js_mathjax -%}
+{%- block html_head_css -%}
+<style type="text/css">
+{{ resources.nndl_print_css }}
+</style>
+{%- endblock html_head_css -%}

@@ -1,0 +1,81 @@
+"""Turn a saved notebook into print-ready HTML with nbconvert.
+
+The stock JupyterLab page (template ``lab``) with three changes: MathJax comes from the
+local ``jupyter-server-mathjax`` copy (served by ``DocumentServer``) with all four math
+delimiters enabled; Markdown math is protected from the Markdown step (``mathmask``); and a
+print style sheet wraps long code lines and wide outputs. Nothing is fetched from the web.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import uuid
+import warnings
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from jinja2 import pass_context
+from nbconvert import HTMLExporter
+
+from utils.submit.mathmask import mask_math, unmask_math
+
+# nbconvert logs accessibility hints (missing alt text) that mean nothing to a student.
+_QUIET = logging.getLogger("utils.submit.nbconvert")
+_QUIET.setLevel(logging.ERROR)
+
+
+def load_notebook(path: Path) -> nbformat.NotebookNode:
+    """The saved notebook as nbformat 4; ``ValueError`` names the file when it cannot be read."""
+    try:
+        with warnings.catch_warnings():  # e.g. missing cell ids in old notebooks: harmless
+            warnings.simplefilter("ignore")
+            return nbformat.read(path, as_version=4)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"{path.name} cannot be read as a notebook ({exc}). Open it in "
+                         "Jupyter and save it again.") from None
+
+
+def _package_text(name: str) -> str:
+    return resources.files("utils.submit").joinpath(name).read_text("utf-8")
+
+
+class PrintHTMLExporter(HTMLExporter):
+    """``HTMLExporter`` whose Markdown filter keeps math intact for MathJax."""
+
+    @pass_context
+    def markdown2html(self, context: Any, source: str) -> str:
+        masked, maths = mask_math(source)
+        return unmask_math(super().markdown2html(context, masked), maths)
+
+
+def _with_cell_ids(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of ``nb`` where every cell has an id (old notebooks may lack them)."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if not cell.get("id"):
+            cell["id"] = uuid.uuid4().hex[:8]
+    return nb
+
+
+def notebook_to_html(nb: nbformat.NotebookNode, notebook_path: Path, mathjax_url: str,
+                     title: str | None = None) -> tuple[str, dict[str, int]]:
+    """Print-ready HTML for ``nb`` and the map cell id -> 1-based cell position.
+
+    ``notebook_path`` locates images a Markdown cell links to (embedded into the page);
+    ``mathjax_url`` is the local MathJax (``DocumentServer.mathjax_url``).
+    """
+    nb = _with_cell_ids(nb)
+    if title:
+        nb.metadata["title"] = title
+    exporter = PrintHTMLExporter(template_name="lab", raw_template=_package_text("notebook.tpl"),
+                                 embed_images=True, exclude_anchor_links=True,
+                                 log=_QUIET)
+    exporter.mathjax_url = mathjax_url
+    res = {"metadata": {"path": str(notebook_path.parent), "name": notebook_path.stem},
+           "nndl_print_css": _package_text("notebook_print.css")}
+    body, _ = exporter.from_notebook_node(nb, resources=res)
+    positions = {cell["id"]: index for index, cell in enumerate(nb.cells, start=1)}
+    return body, positions

@@ -1,15 +1,16 @@
 """``course autograde <hw> [--workers N]``: nbgrader autograde + feedback + grades.csv.
 
-Submissions are read from ``submitted/<student>/<hw>/`` (never modified). Students are
-split across N nbgrader processes that share the gradebook. A student whose autograde
-fails is listed at the end; the others keep their grades, and a re-run grades again
-(``--force``) with the same result.
+Submissions are read from ``submitted/<student>/<hw>/`` and never modified. Students are
+split across N nbgrader processes sharing the gradebook. Afterwards every student's
+autograded cells are reconciled with the suite run outside the notebook kernel (see
+``autograder.gradebook``), so a student whose notebook crashed nbgrader still gets the
+points their code earns, and the others are unaffected. A re-run regrades everyone with
+the same result; an interrupted run keeps the finished grades and lists who remains.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import subprocess
 import sys
@@ -17,7 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.manifest import load_assignment
+from autograder import runner
+from autograder.gradebook import reconcile, suite_scores, write_grades
 from autograder.paths import CourseError, course_root
 from autograder.release.build import generate, run_nbgrader, tool_env
 
@@ -27,6 +29,8 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
     p.add_argument("assignment", metavar="HW")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                    help="parallel nbgrader processes (default: all cores)")
+    p.add_argument("--cell-timeout", type=int, default=60,
+                   help="seconds a notebook cell may run before nbgrader stops it")
     p.add_argument("--no-feedback", action="store_true", help="skip feedback generation")
 
 
@@ -40,59 +44,44 @@ def students_of(course: Path, hw: str) -> list[str]:
     return sorted(p.parent.name for p in submitted.glob(f"*/{hw}") if p.is_dir())
 
 
-def autograde_chunks(course: Path, hw: str, chunks: list[list[str]],
-                     everyone: list[str]) -> list[tuple[list[str], subprocess.CompletedProcess]]:
-    """Run one ``nbgrader autograde`` per chunk of students, all at once."""
+def autograde_chunks(course: Path, hw: str, chunks: list[list[str]], everyone: list[str],
+                     cell_timeout: int) -> list[tuple[list[str], str]]:
+    """Run one ``nbgrader autograde`` per chunk of students, all at once; (chunk, log)."""
     procs = []
     for chunk in chunks:
         exclude = ",".join(s for s in everyone if s not in set(chunk))
         cmd = [sys.executable, "-m", "nbgrader", "autograde", hw, "--force",
-               f"--CourseDirectory.root={course}", f"--CourseDirectory.db_url={db_url(course)}"]
+               f"--CourseDirectory.root={course}", f"--CourseDirectory.db_url={db_url(course)}",
+               f"--Execute.timeout={cell_timeout}"]
         if exclude:
             cmd.append(f"--CourseDirectory.student_id_exclude={exclude}")
         log = tempfile.TemporaryFile(mode="w+")
         procs.append((chunk, subprocess.Popen(cmd, cwd=course, stdout=log, env=tool_env(),
                                               stderr=subprocess.STDOUT, text=True), log))
     done = []
-    for chunk, proc, log in procs:
-        proc.wait()
-        log.seek(0)
-        done.append((chunk, subprocess.CompletedProcess(proc.args, proc.returncode, log.read())))
-        log.close()
+    try:
+        for chunk, proc, log in procs:
+            proc.wait()
+            log.seek(0)
+            done.append((chunk, log.read()))
+            log.close()
+    except KeyboardInterrupt:
+        for _, proc, _ in procs:
+            proc.terminate()
+        raise
     return done
 
 
-def graded_students(course: Path, hw: str, students: list[str], notebooks: list[str]) -> list[str]:
-    """Students whose every notebook reached autograded/."""
+def executed_students(course: Path, hw: str, students: list[str],
+                      notebooks: list[str]) -> list[str]:
+    """Students whose every notebook nbgrader executed into autograded/."""
     return [s for s in students
             if all((course / "autograded" / s / hw / nb).is_file() for nb in notebooks)]
 
 
-def write_grades(course: Path, hw: str, students: list[str]) -> Path:
-    """``grades.csv`` for ``hw``: one row per student from the gradebook."""
-    from nbgrader.api import Gradebook, MissingEntry
-
-    path = course / "grades.csv"
-    with Gradebook(db_url(course)) as gb, open(path, "w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["assignment", "student_id", "score", "max_score", "auto_score",
-                         "needs_manual_grade"])
-        for student in students:
-            try:
-                sub = gb.find_submission(hw, student)
-            except MissingEntry:
-                writer.writerow([hw, student, "", "", "", "not graded"])
-                continue
-            auto = sum(g.auto_score or 0 for nb in sub.notebooks for g in nb.grades
-                       if g.cell.cell_type == "code")
-            writer.writerow([hw, student, round(sub.score, 4), round(sub.max_score, 4),
-                             round(auto, 4), sub.needs_manual_grade])
-    return path
-
-
 def run(args: argparse.Namespace) -> int:
     hw = args.assignment
-    assignment = load_assignment(hw)
+    suite = runner.load(hw)
     course = course_root()
     students = students_of(course, hw)
     if not students:
@@ -104,28 +93,45 @@ def run(args: argparse.Namespace) -> int:
         generate(hw, course, release_to=Path(tmp))
     workers = max(1, min(args.workers, len(students)))
     chunks = [students[i::workers] for i in range(workers)]
-    print(f"autograding {len(students)} submission(s) of {hw} with {workers} worker(s)...")
-    results = autograde_chunks(course, hw, chunks, students)
-    graded = graded_students(course, hw, students, assignment.notebooks)
-    failed = [s for s in students if s not in graded]
-    if not args.no_feedback and graded:
+    print(f"autograding {len(students)} submission(s) of {hw} with {workers} worker(s)...",
+          flush=True)
+    try:
+        logs = autograde_chunks(course, hw, chunks, students, args.cell_timeout)
+    except KeyboardInterrupt:
+        done = executed_students(course, hw, students, suite.assignment.notebooks)
+        remaining = [s for s in students if s not in done]
+        print(f"\ninterrupted: {len(done)} graded and kept; remaining ({len(remaining)}): "
+              f"{', '.join(remaining)}. Re-run `course autograde {hw}` to finish.")
+        return 130
+    executed = executed_students(course, hw, students, suite.assignment.notebooks)
+    failed = [s for s in students if s not in executed]
+    submitted = {s: course / "submitted" / s / hw for s in students}
+    corrections = reconcile(db_url(course), hw, suite_scores(suite, submitted, workers))
+    if not args.no_feedback and executed:
         run_nbgrader(["generate_feedback", hw, "--force", f"--CourseDirectory.root={course}",
                       f"--CourseDirectory.db_url={db_url(course)}"], cwd=course)
-    grades = write_grades(course, hw, students)
-    elapsed = time.perf_counter() - start
-    with open(grades) as fh:
-        rows = list(csv.DictReader(fh))
-    width = max(len(s) for s in students)
-    print(f"{'student':<{width}}  {'score':>13}  manual grading")
+    rows = write_grades(db_url(course), hw, students, course / "grades.csv")
+    report(rows, corrections, failed, logs, time.perf_counter() - start, course)
+    return 0
+
+
+def report(rows: list[dict[str, str]], corrections: list, failed: list[str],
+           logs: list[tuple[list[str], str]], seconds: float, course: Path) -> None:
+    width = max(len(r["student_id"]) for r in rows)
+    print(f"{'student':<{width}}  {'score':>13}  manual grading pending")
     for row in rows:
         score = f"{row['score']}/{row['max_score']}" if row["score"] else "-"
         print(f"{row['student_id']:<{width}}  {score:>13}  {row['needs_manual_grade']}")
-    print(f"graded {len(graded)}/{len(students)} in {elapsed:.1f} s; wrote {grades}")
+    print(f"graded {len(rows)} submission(s) in {seconds:.1f} s; wrote {course / 'grades.csv'}")
     if failed:
-        print(f"NOT graded ({len(failed)}): {', '.join(failed)} — re-run `course autograde {hw}` "
-              "after fixing; nbgrader's log follows")
-        for chunk, proc in results:
+        print(f"nbgrader could not execute the notebooks of {len(failed)} student(s): "
+              f"{', '.join(failed)}; their autograded points come from the suite alone and "
+              "they get no feedback file. nbgrader's log:")
+        for chunk, log in logs:
             if set(chunk) & set(failed):
-                print("\n".join(proc.stdout.strip().splitlines()[-15:]))
-        return 1
-    return 0
+                errors = [line for line in log.splitlines() if "[ERROR]" in line]
+                print("\n".join("  " + line for line in errors[-10:]))
+    for c in corrections:
+        before = "unscored" if c.nbgrader is None else f"{c.nbgrader:g}"
+        print(f"  {c.student}: cell {c.cell} set to {c.suite:g} points by the suite "
+              f"(nbgrader: {before})")

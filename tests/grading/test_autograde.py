@@ -24,7 +24,8 @@ def digest(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def graded_class(tmp_path_factory):
-    """Autograde four students (reference, untouched release, two seeded bugs) once."""
+    """Autograde six students once: the reference, the untouched release, two seeded bugs,
+    a corrupt notebook, and code that kills the notebook's kernel."""
     course = make_course(tmp_path_factory.mktemp("course"), [HW])
     mutants = load_mutants(ROOT / "assignments" / HW / "mutants.toml")
     students = {
@@ -32,7 +33,12 @@ def graded_class(tmp_path_factory):
         "bob_blank": submission(course / "submitted" / "bob_blank" / HW, HW, "release"),
         "carol_bug": submission(course / "submitted" / "carol_bug" / HW, HW, mutant=mutants[0]),
         "dave_bug": submission(course / "submitted" / "dave_bug" / HW, HW, mutant=mutants[-1]),
+        "eve_corrupt": submission(course / "submitted" / "eve_corrupt" / HW, HW, "source"),
+        "finn_exit": submission(course / "submitted" / "finn_exit" / HW, HW, "source"),
     }
+    (students["eve_corrupt"] / "softmax.ipynb").write_text('{"cells": [ this is not json')
+    with open(students["finn_exit"] / "gradient_descent.py", "a") as fh:
+        fh.write("\n\ndef minibatch_sgd(*args, **kwargs):\n    import os\n    os._exit(1)\n")
     before = {name: digest(folder) for name, folder in students.items()}
     proc = course_cmd("autograde", HW, "--workers", "2", cwd=course, env=course_env(course),
                       timeout=900)
@@ -42,10 +48,26 @@ def graded_class(tmp_path_factory):
 
 
 def test_autograde_runs_to_the_end(graded_class):
-    """Does `course autograde` exit 0 and grade every student?"""
+    """Does `course autograde` exit 0 and grade every student, naming those whose
+    notebooks nbgrader could not execute?"""
     _, students, _, proc, grades = graded_class
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert set(grades) == set(students)
+    assert all(grades[s]["score"] != "" for s in students)
+    failed_line = next(line for line in proc.stdout.splitlines()
+                       if "could not execute" in line)
+    assert "eve_corrupt" in failed_line and "finn_exit" in failed_line
+    assert "alice_ref" not in failed_line
+
+
+@pytest.mark.parametrize("student, lost", [("eve_corrupt", set()),
+                                           ("finn_exit", {"test_minibatch_sgd"})])
+def test_broken_notebooks_still_get_their_codes_points(graded_class, student, lost):
+    """Does a student whose notebook nbgrader cannot run still get the points their code
+    earns (and lose only the cells their broken function belongs to)?"""
+    *_, grades = graded_class
+    expected = load_assignment(HW).points - 10 * len(lost)
+    assert float(grades[student]["auto_score"]) == pytest.approx(expected)
 
 
 def test_reference_gets_full_autograded_points(graded_class):
@@ -89,16 +111,19 @@ def test_submissions_are_untouched(graded_class):
 def test_students_modules_are_graded_not_the_solutions(graded_class):
     """Does autograded/ hold the student's own .py files, never the source solutions?"""
     course, students, _, _, _ = graded_class
-    for name, folder in students.items():
+    executed = [name for name in students if (course / "autograded" / name / HW).is_dir()]
+    assert len(executed) >= 4
+    for name in executed:
+        folder = students[name]
         for module in load_assignment(HW).modules:
             graded = course / "autograded" / name / HW / module
             assert graded.read_bytes() == (folder / module).read_bytes(), (name, module)
 
 
 def test_feedback_hides_hidden_tests(graded_class):
-    """Is feedback generated for every student without the hidden test code?"""
+    """Is feedback generated for every executed student without the hidden test code?"""
     course, students, _, _, _ = graded_class
-    for name in students:
+    for name in ["alice_ref", "bob_blank", "carol_bug", "dave_bug"]:
         pages = list((course / "feedback" / name / HW).glob("*.html"))
         assert len(pages) == len(load_assignment(HW).notebooks)
         for page in pages:

@@ -3,9 +3,11 @@
 ``confine()`` runs inside the worker before any student code is imported:
 
 - as root (Gradescope containers, most CI): move into a new network namespace (no
-  network, not even loopback), then drop to the unprivileged user ``nobody`` with no
-  supplementary groups, and forbid new processes (RLIMIT_NPROC = 0), so student code can
-  neither reach the network, nor fork, nor write files owned by the grader;
+  network, not even loopback) and a private mount namespace in which the reference
+  solution, the suites and the original submission are hidden behind empty folders and
+  every file system is read-only except the process's own temporary folder; then drop to
+  the unprivileged user ``nobody`` with no supplementary groups and forbid new processes
+  (RLIMIT_NPROC = 0);
 - as an ordinary user: try an unprivileged user + network namespace for the same
   no-network guarantee; processes stay possible (they are killed with the process group).
 
@@ -27,17 +29,47 @@ import resource
 import stat
 import sysconfig
 
+CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
+MS_RDONLY, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 32, 4096, 16384, 1 << 18
 NOBODY = "nobody"
 
 
+def _libc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    return ctypes.CDLL(name, use_errno=True) if name else None
+
+
 def _unshare(flags: int) -> bool:
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
+    libc = _libc()
+    return libc is not None and libc.unshare(flags) == 0
+
+
+def _mount(source: str | None, target: str, fstype: str | None, flags: int,
+           data: str | None = None) -> bool:
+    libc = _libc()
+    if libc is None:
         return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    return libc.unshare(flags) == 0
+    enc = [None if v is None else v.encode() for v in (source, target, fstype, data)]
+    return libc.mount(enc[0], enc[1], enc[2], ctypes.c_ulong(flags), enc[3]) == 0
+
+
+def private_filesystem(hidden: list[str], writable: list[str]) -> bool:
+    """In a new mount namespace: hide ``hidden`` folders, make everything read-only but
+    ``writable``. Needs root; returns whether it all held."""
+    if not _unshare(CLONE_NEWNS) or not _mount(None, "/", None, MS_REC | MS_PRIVATE):
+        return False
+    ok = True
+    for path in hidden:
+        if os.path.isdir(path):
+            ok &= _mount("tmpfs", path, "tmpfs", 0, "size=4k,mode=0")
+    for path in writable:
+        ok &= _mount(path, path, None, MS_BIND | MS_REC)
+    ok &= _mount(None, "/", None, MS_REMOUNT | MS_BIND | MS_RDONLY)
+    for path in writable:
+        ok &= _mount(None, path, None, MS_REMOUNT | MS_BIND)
+    return bool(ok)
 
 
 def unprivileged_ids() -> tuple[int, int]:
@@ -75,24 +107,31 @@ def python_is_shared() -> bool:
     return all(readable_by_others(p) for p in paths)
 
 
-def confine() -> str:
-    """Apply what this machine allows; return a description of what holds."""
+def confine(hidden: list[str] | tuple[str, ...] = (),
+            writable: list[str] | tuple[str, ...] = ()) -> str:
+    """Apply what this machine allows; return a description of what holds.
+
+    ``hidden``: folders student code must not see (reference, suites, the original
+    submission); ``writable``: the only folders it may write (its private copy).
+    """
     if os.geteuid() == 0:
         network = _unshare(CLONE_NEWNET)
+        files = private_filesystem(list(hidden), list(writable))
+        fs = ("reference and submission hidden, read-only file system"
+              if files else "file system NOT restricted (mount namespace failed)")
+        net = "no network" if network else "network NOT blocked"
         if not python_is_shared():
             os.environ["HOME"] = os.getcwd()
-            return ("student code runs as root: this Python installation is not readable "
-                    "by other users, so privileges cannot be dropped; "
-                    + ("no network" if network else "network NOT blocked"))
+            return ("student code runs as root (this Python installation is not readable by "
+                    f"other users, so privileges cannot be dropped); {net}; {fs}")
         uid, gid = unprivileged_ids()
         os.setgroups([])
         os.setgid(gid)
         os.setuid(uid)
         resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
         os.environ["HOME"] = os.getcwd()
-        parts = [f"runs as unprivileged user {NOBODY}", "cannot start processes"]
-        parts.append("no network" if network else "network NOT blocked (unshare failed)")
-        return "student code " + ", ".join(parts)
+        return (f"student code runs as unprivileged user {NOBODY}, cannot start processes; "
+                f"{net}; {fs}")
     network = _unshare(CLONE_NEWUSER | CLONE_NEWNET)
     parts = ["runs as the grader's own user (start the grader as root to drop privileges)"]
     parts.append("no network" if network else "network NOT blocked on this machine")

@@ -14,6 +14,7 @@ for the student; the worker is restarted on the next call when it died.
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import select
@@ -82,11 +83,14 @@ class Student:
     """A running submission. Use as a context manager, or call ``close()``."""
 
     def __init__(self, submission_dir: str | Path, modules: list[str],
-                 limits: Limits | None = None, given: list[Path] | tuple[Path, ...] = ()) -> None:
+                 limits: Limits | None = None, given: list[Path] | tuple[Path, ...] = (),
+                 hidden: list[Path] | tuple[Path, ...] = ()) -> None:
         """``given``: the course's own copies of modules handed out complete; they replace
-        whatever the submission holds under those names."""
+        whatever the submission holds under those names. ``hidden``: folders the student
+        process must not see (where the machine allows; the submission is always one)."""
         self.submission_dir = Path(submission_dir)
         self.given = [Path(p) for p in given]
+        self.hidden = [str(Path(p).resolve()) for p in (*hidden, submission_dir)]
         self.modules = [m.removesuffix(".py") for m in modules]
         self.limits = limits or Limits()
         self.last = CallInfo()
@@ -118,6 +122,8 @@ class Student:
             os.chown(output_file, uid, gid)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("COURSE_", "NBGRADER"))}
         env.update(_WORKER_ENV)
+        env["GRADER_HIDDEN"] = json.dumps(self.hidden)
+        env["GRADER_WRITABLE"] = json.dumps([str(self._tmp.resolve())])
         cmd = [sys.executable, "-u", "-m", "autograder.sandbox.worker", str(to_child_r),
                str(from_child_w), str(output_file), str(self.limits.memory_bytes),
                str(self.limits.output_bytes)]

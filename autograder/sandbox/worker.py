@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import json
 import os
 import pickle
 import resource
@@ -225,7 +226,9 @@ def main(argv: list[str]) -> int:
     if memory_bytes > 0:
         _limit(resource.RLIMIT_AS, memory_bytes)
 
-    isolation = confine()
+    isolation = confine(hidden=json.loads(os.environ.pop("GRADER_HIDDEN", "[]")),
+                        writable=json.loads(os.environ.pop("GRADER_WRITABLE", "[]")))
+    os.chdir(os.getcwd())  # re-enter the folder through the new (writable) mount
     import numpy  # noqa: F401  (imported before student code so its cost is not theirs)
 
     sys.path.insert(0, os.getcwd())

@@ -219,21 +219,35 @@ def write_to(path):
     with open(path, "w") as fh:
         fh.write("forged")
     return "written"
+
+
+def read(path):
+    with open(path) as fh:
+        return fh.read()
 '''
 
 
 @pytest.fixture()
-def confined(tmp_path):
+def secret(tmp_path) -> Path:
+    folder = tmp_path / "reference"
+    folder.mkdir()
+    (folder / "answer.py").write_text("ANSWER = 42\n")
+    return folder
+
+
+@pytest.fixture()
+def confined(tmp_path, secret):
     folder = tmp_path / "student"
     folder.mkdir()
     (folder / "c.py").write_text(CONFINED)
-    with Student(folder, ["c"], Limits(seconds=5)) as s:
+    with Student(folder, ["c"], Limits(seconds=5), hidden=[secret]) as s:
         yield s
 
 
-def test_confinement_holds_as_described(confined, tmp_path):
-    """Does student code get no network, and, where the grader may drop privileges, run
-    as nobody without fork or write access to the grader's files — as the grader says?"""
+def test_confinement_holds_as_described(confined, secret, tmp_path):
+    """Does student code get what the grader says: no network; as root, no sight of the
+    reference or the original submission and no writes outside its own folder; as
+    nobody, no fork either?"""
     import socket
     import threading
 
@@ -247,18 +261,25 @@ def test_confinement_holds_as_described(confined, tmp_path):
     else:
         assert confined.call("c.connect", port) == "connected"
     server.close()
-    if "unprivileged user nobody" not in described:
-        assert "runs as root" in described or "own user" in described
-        assert confined.call("c.whoami") == os.geteuid()
-        return
-    assert confined.call("c.whoami") != 0
-    with pytest.raises(StudentError, match="BlockingIOError|Resource temporarily unavailable"):
-        confined.call("c.fork")
+
     results = tmp_path / "results.json"
     results.write_text("{}")
-    with pytest.raises(StudentError, match="PermissionError"):
-        confined.call("c.write_to", str(results))
+    if "reference and submission hidden" in described:
+        with pytest.raises(StudentError, match="FileNotFoundError|PermissionError"):
+            confined.call("c.read", str(secret / "answer.py"))
+        with pytest.raises(StudentError, match="Read-only file system|PermissionError"):
+            confined.call("c.write_to", str(results))
+        assert confined.call("c.write_to", "scratch.txt") == "written"  # its own folder
     assert results.read_text() == "{}"
+    assert (secret / "answer.py").read_text() == "ANSWER = 42\n"
+
+    if "unprivileged user nobody" in described:
+        assert confined.call("c.whoami") != 0
+        with pytest.raises(StudentError, match="BlockingIOError|temporarily unavailable"):
+            confined.call("c.fork")
+    else:
+        assert "runs as root" in described or "own user" in described
+        assert confined.call("c.whoami") == os.geteuid()
 
 
 @pytest.mark.parametrize("mode, expected", [(0o755, True), (0o700, False)])

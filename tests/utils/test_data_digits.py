@@ -161,3 +161,38 @@ def test_dataset_names_are_forgiving_about_case_and_dashes():
     a = load_dataset("Digits", num_train=10, num_val=0, num_test=0)
     b = load_dataset("DIGITS", num_train=10, num_val=0, num_test=0)
     assert np.array_equal(a["X_train"], b["X_train"])
+
+
+def test_digits_read_directly_equal_scikit_learns_loader():
+    """Does reading the bundled CSV give exactly scikit-learn's digits (scaled to [0, 1])?"""
+    from sklearn.datasets import load_digits as sklearn_digits
+
+    from utils.data import load_digits
+
+    ours, theirs = load_digits(), sklearn_digits()
+    np.testing.assert_array_equal(ours["X"], theirs.data / 16.0)
+    np.testing.assert_array_equal(ours["y"], theirs.target)
+    assert ours["image_shape"] == theirs.images.shape[1:]
+
+
+def test_shipped_default_split_is_scikit_learns():
+    """Are the shipped seed-0 pools exactly what scikit-learn's stratified split gives?"""
+    from utils.data import load_digits
+    from utils.data.dataset import DEFAULT_POOLS, sklearn_digits_pools
+
+    y = load_digits()["y"]
+    with np.load(DEFAULT_POOLS) as shipped:
+        for part, expected in zip(("train", "val", "test"), sklearn_digits_pools(y, 0),
+                                  strict=True):
+            np.testing.assert_array_equal(shipped[part], expected)
+
+
+def test_loading_data_does_not_import_scikit_learn():
+    """Does load_dataset("digits") with the default seed avoid importing scikit-learn?"""
+    import subprocess
+    import sys
+
+    code = ("import sys, utils.data as d; d.load_dataset('digits'); "
+            "print('sklearn' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "False", out.stderr

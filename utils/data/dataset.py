@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.model_selection import train_test_split
 
 from utils.data.cifar10 import CIFAR10_MD5, CIFAR10_URL, load_cifar10
 from utils.data.digits import load_digits
@@ -91,13 +91,7 @@ def _digits_splits(
     """Split the digits into fixed stratified pools, then subsample each pool."""
     data = load_digits()
     X, y = data["X"], data["y"]
-    index = np.arange(y.shape[0])
-    trainval, test = train_test_split(
-        index, test_size=DIGITS_NUM_TEST, stratify=y, random_state=seed
-    )
-    train, val = train_test_split(
-        trainval, test_size=DIGITS_NUM_VAL, stratify=y[trainval], random_state=seed
-    )
+    train, val, test = digits_pools(y, seed)
     rng = np.random.default_rng(seed)
     pools = {"train": (train, num_train), "val": (val, num_val), "test": (test, num_test)}
     out: dict[str, Any] = {}
@@ -109,6 +103,41 @@ def _digits_splits(
     out["image_shape"] = data["image_shape"]
     out["scale"] = 1.0  # load_digits already returns [0, 1]
     return out
+
+
+DEFAULT_POOLS = Path(__file__).with_name("digits_pools_seed0.npz")
+
+
+def sklearn_digits_pools(y: np.ndarray, seed: int | None) -> tuple[np.ndarray, ...]:
+    """(train, val, test) index pools: scikit-learn's stratified 80/20 train/test split,
+    then a stratified validation split of the training part."""
+    from sklearn.model_selection import train_test_split
+
+    index = np.arange(y.shape[0])
+    trainval, test = train_test_split(
+        index, test_size=DIGITS_NUM_TEST, stratify=y, random_state=seed
+    )
+    train, val = train_test_split(
+        trainval, test_size=DIGITS_NUM_VAL, stratify=y[trainval], random_state=seed
+    )
+    return train, val, test
+
+
+def digits_pools(y: np.ndarray, seed: int | None) -> tuple[np.ndarray, ...]:
+    """The pools for ``seed``: read from the shipped file for the default seed 0 (made by
+    ``write_default_pools`` and checked against scikit-learn by a test), computed with
+    scikit-learn otherwise."""
+    if seed == 0 and DEFAULT_POOLS.is_file():
+        with np.load(DEFAULT_POOLS, allow_pickle=False) as pools:
+            return pools["train"], pools["val"], pools["test"]
+    return sklearn_digits_pools(y, seed)
+
+
+def write_default_pools() -> Path:
+    """Regenerate the shipped pools of seed 0 (run after a scikit-learn upgrade)."""
+    train, val, test = sklearn_digits_pools(load_digits()["y"], 0)
+    np.savez(DEFAULT_POOLS, train=train, val=val, test=test)
+    return DEFAULT_POOLS
 
 
 def _cifar10_splits(

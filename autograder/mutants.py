@@ -49,10 +49,14 @@ def load_mutants(path: Path) -> list[Mutant]:
 
 
 def materialize(mutant: Mutant, reference: Path, dest: Path) -> Path:
-    """Copy the reference modules to ``dest`` and apply ``mutant``; returns ``dest``."""
+    """Copy the reference folder's files (modules, notebooks, artifacts such as a saved
+    model) to ``dest`` and apply ``mutant``; returns ``dest``. Only the mutated code
+    differs from the reference, so a mutant loses points to real tests, not to a missing
+    file."""
     dest.mkdir(parents=True)
-    for path in reference.glob("*.py"):
-        shutil.copyfile(path, dest / path.name)
+    for path in reference.iterdir():
+        if path.is_file() and not path.name.startswith("."):
+            shutil.copyfile(path, dest / path.name)
     target = dest / mutant.file
     if not target.is_file():
         raise CourseError(f"mutant {mutant.name!r}: no file {mutant.file}")

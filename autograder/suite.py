@@ -103,7 +103,10 @@ def load_reference(folder: Path, module_names: list[str]) -> Reference:
     them works, then removed from ``sys.modules`` so that another assignment's modules of
     the same name can be loaded in the same process.
     """
-    saved = {name: sys.modules.pop(name) for name in module_names if name in sys.modules}
+    # every module of the folder (given ones too) is imported under its plain name while
+    # loading, then removed, so assignments never see one another's modules
+    local = sorted({p.stem for p in folder.glob("*.py")} | set(module_names))
+    saved = {name: sys.modules.pop(name) for name in local if name in sys.modules}
     sys.path.insert(0, str(folder))
     modules = {}
     try:
@@ -118,7 +121,7 @@ def load_reference(folder: Path, module_names: list[str]) -> Reference:
                                   f"{type(exc).__name__}: {exc}") from None
     finally:
         sys.path.remove(str(folder))
-        for name in module_names:
+        for name in local:
             sys.modules.pop(name, None)
         sys.modules.update(saved)
     return Reference(modules)

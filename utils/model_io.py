@@ -65,8 +65,8 @@ def save_model(path: str | os.PathLike[str], model: Any, **constructor_kwargs: A
     path = Path(path)
     tmp = path.with_name(path.name + ".part")
     with open(tmp, "wb") as fh:
-        np.savez(fh, __format__=np.array(FORMAT), __config__=np.array(json.dumps(config)),
-                 **arrays)
+        np.savez_compressed(fh, __format__=np.array(FORMAT),
+                            __config__=np.array(json.dumps(config)), **arrays)
     tmp.replace(path)
     return path
 

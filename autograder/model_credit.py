@@ -20,6 +20,25 @@ import numpy as np
 from autograder import expect
 from utils.model_io import load_model
 
+TEST_SPLIT = Path(__file__).resolve().parent / "data" / "digits_test.npz"
+
+
+def digits_test_split() -> tuple[np.ndarray, np.ndarray]:
+    """(X_test (360, 64), y_test (360,)): exactly ``utils.data.load_dataset("digits")``'s
+    test split (seed 0, training mean subtracted), shipped with the grader because the
+    Gradescope container has no scikit-learn. tests/autograder/test_model_credit.py keeps
+    it in step; refresh it with ``write_digits_test_split()``."""
+    with np.load(TEST_SPLIT, allow_pickle=False) as split:
+        return split["X_test"], split["y_test"]
+
+
+def write_digits_test_split() -> Path:
+    from utils.data import load_dataset
+
+    data = load_dataset("digits")
+    np.savez_compressed(TEST_SPLIT, X_test=data["X_test"], y_test=data["y_test"])
+    return TEST_SPLIT
+
 
 def accuracy_fraction(accuracy: float, chance: float, target: float) -> float:
     """The documented linear credit: 0 at ``chance``, 1 at ``target`` and above."""

@@ -9,8 +9,9 @@ import tempfile
 from pathlib import Path
 
 from autograder.commands import assignment_list
-from autograder.paths import release_dir
-from autograder.release.build import build_release
+from autograder.manifest import load_assignment
+from autograder.paths import release_dir, source_dir
+from autograder.release.build import build_release, stale_given
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
@@ -39,6 +40,15 @@ def differences(built: Path, current: Path) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     stale = 0
     for hw in assignment_list(args):
+        outdated = stale_given(load_assignment(hw))
+        if outdated and args.check:
+            stale += 1
+            print(f"source/{hw}: given module(s) {', '.join(outdated)} differ from their "
+                  f"origin; run `course release {hw}` to refresh them")
+            continue
+        for name, text in outdated.items():
+            (source_dir(hw) / name).write_text(text)
+            print(f"source/{hw}/{name}: refreshed from its origin")
         with tempfile.TemporaryDirectory(prefix="course-release-") as tmp:
             built = build_release(hw, Path(tmp) / hw)
             target = release_dir(hw)

@@ -36,7 +36,8 @@ def runtime_requirements() -> str:
 
 def _package_files() -> list[Path]:
     return sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                  and p.suffix in (".py", "") and p.name not in ("run_autograder", "setup.sh"))
+                  and p.suffix in (".py", ".npz", "")
+                  and p.name not in ("run_autograder", "setup.sh"))
 
 
 def build_zip(hw: str, out: Path) -> Path:

@@ -17,7 +17,12 @@ from pathlib import Path
 
 from autograder.manifest import Assignment, load_assignment
 from autograder.paths import CourseError, source_dir
-from autograder.release.strip import StripError, has_markers, strip_solutions
+from autograder.release.strip import (
+    StripError,
+    has_markers,
+    strip_solutions,
+    unwrap_solutions,
+)
 
 IGNORED = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc", "*_submission.pdf",
                                  "*_code.zip", "best_model.npz")
@@ -54,6 +59,22 @@ def generate(hw: str, course: Path, release_to: Path | None = None) -> None:
     if release_to is not None:
         args.append(f"--CourseDirectory.release_directory={release_to}")
     run_nbgrader(args, cwd=course)
+
+
+def stale_given(assignment: Assignment) -> dict[str, str]:
+    """Given modules whose copy in source/<hw> differs from their origin's reference with
+    the markers removed: name -> the text it should have."""
+    stale = {}
+    for name, origin in assignment.given.items():
+        origin_path = source_dir(origin) / name
+        if not origin_path.is_file():
+            raise CourseError(f"{assignment.id}: given module {name} has no origin "
+                              f"source/{origin}/{name}")
+        expected = unwrap_solutions(origin_path.read_text(), f"source/{origin}/{name}")
+        target = source_dir(assignment.id) / name
+        if not target.is_file() or target.read_text() != expected:
+            stale[name] = expected
+    return stale
 
 
 def check_source(assignment: Assignment, src: Path) -> None:

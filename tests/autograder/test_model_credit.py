@@ -115,3 +115,15 @@ def test_non_finite_parameters_are_refused(tmp_path):
     _, X, y = problem()
     with pytest.raises(Failure, match="nan or inf"):
         saved_model_accuracy(tmp_path / "m.npz", LinearNet, X, y)
+
+
+def test_shipped_test_split_equals_the_notebooks():
+    """Is the digits test split shipped with the grader exactly load_dataset("digits")'s
+    (refresh with autograder.model_credit.write_digits_test_split)?"""
+    from autograder.model_credit import digits_test_split
+    from utils.data import load_dataset
+
+    data = load_dataset("digits")
+    X_test, y_test = digits_test_split()
+    np.testing.assert_array_equal(X_test, data["X_test"])
+    np.testing.assert_array_equal(y_test, data["y_test"])

@@ -16,12 +16,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from autograder import runner
 from autograder.gradebook import reconcile, suite_scores, write_grades
 from autograder.paths import CourseError, course_root
-from autograder.release.build import generate, run_nbgrader, tool_env
+from autograder.release.build import generate, tool_env
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
@@ -44,32 +45,40 @@ def students_of(course: Path, hw: str) -> list[str]:
     return sorted(p.parent.name for p in submitted.glob(f"*/{hw}") if p.is_dir())
 
 
-def autograde_chunks(course: Path, hw: str, chunks: list[list[str]], everyone: list[str],
-                     cell_timeout: int) -> list[tuple[list[str], str]]:
-    """Run one ``nbgrader autograde`` per chunk of students, all at once; (chunk, log)."""
-    procs = []
-    for chunk in chunks:
-        exclude = ",".join(s for s in everyone if s not in set(chunk))
-        cmd = [sys.executable, "-m", "nbgrader", "autograde", hw, "--force",
-               f"--CourseDirectory.root={course}", f"--CourseDirectory.db_url={db_url(course)}",
-               f"--Execute.timeout={cell_timeout}"]
-        if exclude:
-            cmd.append(f"--CourseDirectory.student_id_exclude={exclude}")
-        log = tempfile.TemporaryFile(mode="w+")
-        procs.append((chunk, subprocess.Popen(cmd, cwd=course, stdout=log, env=tool_env(),
-                                              stderr=subprocess.STDOUT, text=True), log))
-    done = []
-    try:
-        for chunk, proc, log in procs:
-            proc.wait()
-            log.seek(0)
-            done.append((chunk, log.read()))
-            log.close()
-    except KeyboardInterrupt:
-        for _, proc, _ in procs:
-            proc.terminate()
-        raise
-    return done
+def nbgrader_cmd(verb: str, hw: str, course: Path, chunk: list[str], everyone: list[str],
+                 *extra: str) -> list[str]:
+    """``nbgrader <verb>`` restricted to the students of ``chunk``."""
+    cmd = [sys.executable, "-m", "nbgrader", verb, hw, "--force",
+           f"--CourseDirectory.root={course}", f"--CourseDirectory.db_url={db_url(course)}",
+           *extra]
+    exclude = ",".join(s for s in everyone if s not in set(chunk))
+    if exclude:
+        cmd.append(f"--CourseDirectory.student_id_exclude={exclude}")
+    return cmd
+
+
+def grade_chunk(course: Path, suite: runner.LoadedSuite, chunk: list[str],
+                everyone: list[str], args: argparse.Namespace,
+                procs: list[subprocess.Popen]) -> tuple[str, list]:
+    """One worker's pipeline for its students: nbgrader autograde, reconciliation with the
+    suite, then feedback (which must show the reconciled scores). Returns (log, corrections)."""
+    hw = suite.assignment.id
+    log = []
+
+    def run_logged(cmd: list[str]) -> None:
+        proc = subprocess.Popen(cmd, cwd=course, env=tool_env(), stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+        procs.append(proc)
+        log.append(proc.communicate()[0])
+
+    run_logged(nbgrader_cmd("autograde", hw, course, chunk, everyone,
+                            f"--Execute.timeout={args.cell_timeout}"))
+    submitted = {s: course / "submitted" / s / hw for s in chunk}
+    corrections = reconcile(db_url(course), hw, suite_scores(suite, submitted, 1))
+    executed = executed_students(course, hw, chunk, suite.assignment.notebooks)
+    if executed and not args.no_feedback:
+        run_logged(nbgrader_cmd("generate_feedback", hw, course, executed, everyone))
+    return "\n".join(log), corrections
 
 
 def executed_students(course: Path, hw: str, students: list[str],
@@ -95,21 +104,26 @@ def run(args: argparse.Namespace) -> int:
     chunks = [students[i::workers] for i in range(workers)]
     print(f"autograding {len(students)} submission(s) of {hw} with {workers} worker(s)...",
           flush=True)
+    procs: list[subprocess.Popen] = []
+    pool = ThreadPoolExecutor(max_workers=workers)
+    futures = [pool.submit(grade_chunk, course, suite, chunk, students, args, procs)
+               for chunk in chunks]
     try:
-        logs = autograde_chunks(course, hw, chunks, students, args.cell_timeout)
+        outcomes = [f.result() for f in futures]
     except KeyboardInterrupt:
+        for proc in procs:
+            proc.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
         done = executed_students(course, hw, students, suite.assignment.notebooks)
         remaining = [s for s in students if s not in done]
         print(f"\ninterrupted: {len(done)} graded and kept; remaining ({len(remaining)}): "
               f"{', '.join(remaining)}. Re-run `course autograde {hw}` to finish.")
         return 130
+    pool.shutdown()
+    logs = [(chunk, log) for chunk, (log, _) in zip(chunks, outcomes, strict=True)]
+    corrections = [c for _, found in outcomes for c in found]
     executed = executed_students(course, hw, students, suite.assignment.notebooks)
     failed = [s for s in students if s not in executed]
-    submitted = {s: course / "submitted" / s / hw for s in students}
-    corrections = reconcile(db_url(course), hw, suite_scores(suite, submitted, workers))
-    if not args.no_feedback and executed:
-        run_nbgrader(["generate_feedback", hw, "--force", f"--CourseDirectory.root={course}",
-                      f"--CourseDirectory.db_url={db_url(course)}"], cwd=course)
     rows = write_grades(db_url(course), hw, students, course / "grades.csv")
     report(rows, corrections, failed, logs, time.perf_counter() - start, course)
     return 0

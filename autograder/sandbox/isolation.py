@@ -6,14 +6,17 @@
   network, not even loopback) and a private mount namespace in which the reference
   solution, the suites and the original submission are hidden behind empty folders and
   every file system is read-only except the process's own temporary folder; then drop to
-  the unprivileged user ``nobody`` with no supplementary groups and forbid new processes
-  (RLIMIT_NPROC = 0);
+  an unprivileged user id of its own (one per student process, with no passwd entry, no
+  supplementary groups), which forbids new processes (RLIMIT_NPROC = 0) and signals to
+  the grader or to another student's process;
 - as an ordinary user: try an unprivileged user + network namespace for the same
   no-network guarantee; processes stay possible (they are killed with the process group).
 
-Dropping to ``nobody`` needs a Python installation that other users can read (true in
-Gradescope containers and system Pythons; false for a Python under a private home folder
-such as ``/root/.pyenv``). Where it cannot read it, the grader keeps its user and says so.
+Dropping privileges needs a Python installation that other users can read. Where it lies
+under a private folder (a Python in ``/root/.pyenv``: ``/root`` is mode 700), the private
+folder is replaced, inside the mount namespace only, by an empty one that shows just the
+entries the interpreter needs (``/root/.pyenv``), so the drop works there too. Where even
+that fails, the grader keeps its user and says so.
 
 It returns a one-line description that the grader prints, so instructors know which
 guarantees held on their machine.
@@ -24,8 +27,8 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
-import pwd
 import resource
+import secrets
 import stat
 import sysconfig
 
@@ -33,7 +36,7 @@ CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
 MS_RDONLY, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 32, 4096, 16384, 1 << 18
-NOBODY = "nobody"
+UID_BASE, UID_SPAN = 2_000_000_000, 100_000_000  # far from any real account
 
 
 def _libc() -> ctypes.CDLL | None:
@@ -56,11 +59,12 @@ def _mount(source: str | None, target: str, fstype: str | None, flags: int,
 
 
 def private_filesystem(hidden: list[str], writable: list[str]) -> bool:
-    """In a new mount namespace: hide ``hidden`` folders, make everything read-only but
-    ``writable``. Needs root; returns whether it all held."""
+    """In a new mount namespace: let other users reach the interpreter, hide ``hidden``
+    folders, make everything read-only but ``writable``. Needs root; returns whether it
+    all held."""
     if not _unshare(CLONE_NEWNS) or not _mount(None, "/", None, MS_REC | MS_PRIVATE):
         return False
-    ok = True
+    ok = open_private_ancestors([*_interpreter_paths(), *writable])
     for path in hidden:
         if os.path.isdir(path):
             ok &= _mount("tmpfs", path, "tmpfs", 0, "size=4k,mode=0")
@@ -73,12 +77,57 @@ def private_filesystem(hidden: list[str], writable: list[str]) -> bool:
 
 
 def unprivileged_ids() -> tuple[int, int]:
-    """(uid, gid) of the user student code runs as when the grader is root."""
-    try:
-        entry = pwd.getpwnam(NOBODY)
-        return entry.pw_uid, entry.pw_gid
-    except KeyError:
-        return 65534, 65534
+    """A fresh (uid, gid) for one student process when the grader is root.
+
+    Each student process gets an id of its own, so that two submissions graded at once
+    cannot signal each other's processes (as two processes of ``nobody`` could)."""
+    uid = UID_BASE + secrets.randbelow(UID_SPAN)
+    return uid, uid
+
+
+def _blocking_ancestor(path: str) -> tuple[str, str] | None:
+    """(folder, entry): the first folder on the way to ``path`` that other users cannot
+    enter, and the entry inside it that leads to ``path``; None when nothing blocks."""
+    parts = os.path.realpath(path).strip(os.sep).split(os.sep)
+    folder = os.sep
+    for part in parts:
+        try:
+            if not os.stat(folder).st_mode & stat.S_IXOTH:
+                return folder, os.path.join(folder, part)
+        except OSError:
+            return None
+        folder = os.path.join(folder, part)
+    return None
+
+
+def open_private_ancestors(paths: list[str]) -> bool:
+    """Inside a private mount namespace (root only): cover each folder on the way to
+    ``paths`` that other users cannot enter with an empty, enterable tmpfs, and bind just
+    the needed entries back into it. The real folders are untouched; everything else in
+    them stays out of sight. Returns whether all of it held."""
+    wanted: dict[str, set[str]] = {}
+    for path in paths:
+        found = _blocking_ancestor(path)
+        if found:
+            wanted.setdefault(found[0], set()).add(found[1])
+    ok = True
+    for folder, entries in sorted(wanted.items()):
+        fds = {entry: os.open(entry, os.O_PATH) for entry in sorted(entries)}
+        try:
+            if not _mount("tmpfs", folder, "tmpfs", 0, "size=64k,mode=0755"):
+                return False
+            for entry, fd in fds.items():
+                if os.path.isdir(f"/proc/self/fd/{fd}"):
+                    os.mkdir(entry, 0o755)
+                else:
+                    open(entry, "w").close()
+                ok &= _mount(f"/proc/self/fd/{fd}", entry, None, MS_BIND | MS_REC)
+                ok &= _mount(None, entry, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
+            ok &= _mount(None, folder, None, MS_REMOUNT | MS_RDONLY)
+        finally:
+            for fd in fds.values():
+                os.close(fd)
+    return bool(ok)
 
 
 def readable_by_others(path: str) -> bool:
@@ -98,21 +147,27 @@ def readable_by_others(path: str) -> bool:
         return False
 
 
-def python_is_shared() -> bool:
-    """Whether an unprivileged user can run this interpreter with its packages."""
+def _interpreter_paths() -> list[str]:
+    """What student code needs to read: the standard library, numpy, this package."""
     import numpy
 
-    paths = [sysconfig.get_paths()["stdlib"], os.path.dirname(numpy.__file__),
-             os.path.dirname(os.path.dirname(__file__))]
-    return all(readable_by_others(p) for p in paths)
+    return [sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"],
+            os.path.dirname(numpy.__file__), os.path.dirname(os.path.dirname(__file__))]
+
+
+def python_is_shared() -> bool:
+    """Whether an unprivileged user can run this interpreter with its packages."""
+    return all(readable_by_others(p) for p in _interpreter_paths())
 
 
 def confine(hidden: list[str] | tuple[str, ...] = (),
-            writable: list[str] | tuple[str, ...] = ()) -> str:
+            writable: list[str] | tuple[str, ...] = (),
+            ids: tuple[int, int] | None = None) -> str:
     """Apply what this machine allows; return a description of what holds.
 
     ``hidden``: folders student code must not see (reference, suites, the original
-    submission); ``writable``: the only folders it may write (its private copy).
+    submission); ``writable``: the only folders it may write (its private copy);
+    ``ids``: the (uid, gid) to drop to when root.
     """
     if os.geteuid() == 0:
         network = _unshare(CLONE_NEWNET)
@@ -124,14 +179,14 @@ def confine(hidden: list[str] | tuple[str, ...] = (),
             os.environ["HOME"] = os.getcwd()
             return ("student code runs as root (this Python installation is not readable by "
                     f"other users, so privileges cannot be dropped); {net}; {fs}")
-        uid, gid = unprivileged_ids()
+        uid, gid = ids or unprivileged_ids()
         os.setgroups([])
         os.setgid(gid)
         os.setuid(uid)
         resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
         os.environ["HOME"] = os.getcwd()
-        return (f"student code runs as unprivileged user {NOBODY}, cannot start processes; "
-                f"{net}; {fs}")
+        return (f"student code runs as an unprivileged user of its own (uid {uid}), cannot "
+                f"start processes or signal others; {net}; {fs}")
     network = _unshare(CLONE_NEWUSER | CLONE_NEWNET)
     parts = ["runs as the grader's own user (start the grader as root to drop privileges)"]
     parts.append("no network" if network else "network NOT blocked on this machine")

@@ -114,13 +114,14 @@ class Student:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         output_file = self._tmp / "output.txt"
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("COURSE_", "NBGRADER"))}
         if os.geteuid() == 0:  # the worker drops to an unprivileged user: let it in
             uid, gid = unprivileged_ids()
+            env["GRADER_IDS"] = f"{uid}:{gid}"
             for path in (self._tmp, self._workdir, *self._workdir.iterdir()):
                 os.chown(path, uid, gid)
             output_file.touch()
             os.chown(output_file, uid, gid)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("COURSE_", "NBGRADER"))}
         env.update(_WORKER_ENV)
         env["GRADER_HIDDEN"] = json.dumps(self.hidden)
         env["GRADER_WRITABLE"] = json.dumps([str(self._tmp.resolve())])

@@ -226,8 +226,10 @@ def main(argv: list[str]) -> int:
     if memory_bytes > 0:
         _limit(resource.RLIMIT_AS, memory_bytes)
 
+    ids = os.environ.pop("GRADER_IDS", "")
     isolation = confine(hidden=json.loads(os.environ.pop("GRADER_HIDDEN", "[]")),
-                        writable=json.loads(os.environ.pop("GRADER_WRITABLE", "[]")))
+                        writable=json.loads(os.environ.pop("GRADER_WRITABLE", "[]")),
+                        ids=tuple(map(int, ids.split(":"))) if ids else None)
     os.chdir(os.getcwd())  # re-enter the folder through the new (writable) mount
     import numpy  # noqa: F401  (imported before student code so its cost is not theirs)
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import pickle
-import select
 import shutil
 import signal
 import subprocess
@@ -30,7 +29,7 @@ from typing import Any
 
 from autograder.sandbox import codec
 from autograder.sandbox.isolation import unprivileged_ids
-from autograder.sandbox.protocol import read_frame, write_frame
+from autograder.sandbox.protocol import MAX_REPLY, FrameTooLarge, read_frame, write_frame
 
 _WORKER_ENV = {
     "OPENBLAS_NUM_THREADS": "1",
@@ -95,6 +94,8 @@ class Student:
         self.limits = limits or Limits()
         self.last = CallInfo()
         self.restarts = 0
+        self._imported: set[str] = set()  # modules imported by the running process
+        self._broken: dict[str, StudentError] = {}  # modules whose import failed, for good
         self._proc: subprocess.Popen | None = None
         self._tmp = Path(tempfile.mkdtemp(prefix="grading-"))
         self._workdir = self._tmp / "work"
@@ -137,6 +138,7 @@ class Student:
         os.close(from_child_w)
         self._send_fd, self._recv_fd = to_child_w, from_child_r
         self._generation += 1
+        self._imported = set()
 
     def _stop(self) -> None:
         proc, self._proc = self._proc, None
@@ -170,14 +172,35 @@ class Student:
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """Call the student's function ``module.function`` and return its value."""
+        self._import(name.rpartition(".")[0])
         return self.request({"op": "call", "name": name, "args": args, "kwargs": kwargs},
                             what=f"{name.rpartition('.')[2]}()")
 
     def new(self, name: str, *args: Any, **kwargs: Any) -> RemoteObject:
         """Construct the student's class ``module.Class``; returns a handle on the object."""
+        self._import(name.rpartition(".")[0])
         value = self.request({"op": "new", "name": name, "args": args, "kwargs": kwargs},
                              what=f"{name.rpartition('.')[2]}(...)")
         return RemoteObject(self, value["__object__"], value["type"], self._generation)
+
+    def _import(self, module: str) -> None:
+        """Import ``module`` in the student process on its own, once, so that code at the
+        top level of the file that hangs, crashes or fails is reported as such, and only
+        once: every later call into that module fails at once with the same message."""
+        if module in self._broken:
+            raise self._broken[module]
+        if module in self._imported:
+            return
+        try:
+            self.request({"op": "import", "name": module}, what=f"importing {module}.py")
+        except StudentError as exc:
+            if exc.kind in ("timeout", "crashed", "memory", "output_limit", "too_large"):
+                exc = StudentError(f"{exc} (code at the top level of {module}.py runs when "
+                                   "the file is imported: keep it to definitions)",
+                                   exc.kind, exc.where)
+            self._broken[module] = exc
+            raise exc from None
+        self._imported.add(module)
 
     def request(self, message: dict[str, Any], what: str, timeout: float | None = None) -> Any:
         """Send one request; return the value or raise ``StudentError``."""
@@ -189,6 +212,10 @@ class Student:
         try:
             write_frame(self._send_fd, pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
             raw = self._receive(limit)
+        except FrameTooLarge as exc:
+            self._restart()
+            raise StudentError(f"{what} returned a value too large to grade ({exc.size >> 20} "
+                               f"MiB; the limit is {MAX_REPLY >> 20} MiB)", "too_large") from None
         except TimeoutError:
             self._restart()
             raise StudentError(
@@ -216,10 +243,10 @@ class Student:
         raise self._error(what, reply["error"])
 
     def _receive(self, limit: float) -> bytes:
-        ready, _, _ = select.select([self._recv_fd], [], [], limit)
-        if not ready:
-            raise TimeoutError
-        return read_frame(self._recv_fd)
+        """One reply, all of it within ``limit`` seconds (a process that announces a reply
+        and then stalls times out like one that never answers)."""
+        return read_frame(self._recv_fd, deadline=time.monotonic() + limit,
+                          max_size=MAX_REPLY + (1 << 20))
 
     def _restart(self) -> int | None:
         proc = self._proc
@@ -256,6 +283,14 @@ class Student:
         elif kind == "memory":
             text = (f"{what} ran out of memory (limit {self.limits.memory_bytes >> 20} MiB): "
                     "avoid building huge intermediate arrays")
+        elif kind == "too_large":
+            text = f"{what} {message}"
+        elif kind == "SystemExit":
+            text = (f"{what} raised {message}: do not call sys.exit, exit() or quit() in "
+                    "graded code")
+        elif kind == "no_processes":
+            text = (f"{what} tried to start a new process ({message}); graded code may not "
+                    "start processes or shells")
         elif kind == "output_limit":
             text = (f"{what} printed more than {self.limits.describe_output()}; remove debugging "
                     "prints from graded functions")

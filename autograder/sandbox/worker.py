@@ -9,11 +9,13 @@ Usage: python -m autograder.sandbox.worker READ_FD WRITE_FD OUTPUT_FILE MEMORY_B
 
 from __future__ import annotations
 
+import errno
 import importlib
 import io
 import json
 import os
 import pickle
+import re
 import resource
 import signal
 import sys
@@ -24,7 +26,7 @@ from typing import Any
 
 from autograder.sandbox import codec
 from autograder.sandbox.isolation import confine
-from autograder.sandbox.protocol import read_frame, write_frame
+from autograder.sandbox.protocol import MAX_REPLY, read_frame, write_frame
 
 MAX_TEXT = 4000
 
@@ -73,6 +75,8 @@ class Worker:
             _limit(resource.RLIMIT_CPU, int(spent + request["cpu_seconds"]) + 1)
         if op == "ping":
             return {"ok": True, "value": self.isolation}
+        if op == "import":
+            return self.run(lambda: self.module(request["name"]) and None, [], {})
         if op == "drop":
             self.objects.pop(request["obj"], None)
             return {"ok": True, "value": None}
@@ -125,6 +129,8 @@ class Worker:
             kind = "output_limit"
         elif isinstance(exc, MemoryError):
             kind = "memory"
+        elif isinstance(exc, OSError) and _started_a_process(exc):
+            kind = "no_processes"
         return {
             "kind": kind,
             "type": type(exc).__name__,
@@ -152,6 +158,21 @@ class Worker:
                 name = os.path.basename(path)
                 frames.append(f"{name}, line {frame.lineno}, in {frame.name}: {line}")
         return frames[-5:]
+
+
+_PROCESS_CALL = re.compile(r"\b(fork\w*|spawn\w*|system|popen|Popen|exec\w*|run|"
+                           r"check_output|check_call|call|Pool|Process)\s*\(")
+
+
+def _started_a_process(exc: OSError) -> bool:
+    """Whether ``exc`` is the refusal of a new process (fork, subprocess, multiprocessing)."""
+    if exc.errno not in (errno.EAGAIN, errno.EPERM, errno.ENOMEM):
+        return False
+    frames = traceback.extract_tb(exc.__traceback__)
+    if any(os.path.basename(f.filename) in ("subprocess.py", "popen_fork.py", "pty.py")
+           or f"{os.sep}multiprocessing{os.sep}" in f.filename for f in frames):
+        return True
+    return bool(frames) and bool(_PROCESS_CALL.search(frames[-1].line or ""))
 
 
 class _Reported(Exception):
@@ -245,11 +266,20 @@ def main(argv: list[str]) -> int:
         try:
             reply = worker.handle(request)
             payload = codec.encode(reply)
+            if len(payload) > MAX_REPLY:
+                payload = _failure("too_large", f"returned a value too large to grade "
+                                   f"({len(payload) >> 20} MiB; the limit is "
+                                   f"{MAX_REPLY >> 20} MiB)")
         except BaseException as exc:  # noqa: BLE001 - report, never die silently
-            payload = codec.encode({"ok": False, "error": {
-                "kind": "worker", "type": type(exc).__name__, "message": str(exc)[:MAX_TEXT],
-                "where": []}, "output": "", "output_bytes": 0, "warnings": [], "mutated": []})
+            payload = _failure("worker", str(exc), type(exc).__name__)
         write_frame(write_fd, payload)
+
+
+def _failure(kind: str, message: str, type_name: str = "") -> bytes:
+    """An error reply built by the worker itself (not from an exception of student code)."""
+    return codec.encode({"ok": False, "error": {
+        "kind": kind, "type": type_name or kind, "message": message[:MAX_TEXT], "where": []},
+        "output": "", "output_bytes": 0, "warnings": [], "mutated": []})
 
 
 if __name__ == "__main__":

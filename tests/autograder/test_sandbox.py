@@ -68,6 +68,14 @@ def write_file():
         fh.write("hello")
     return os.getcwd()
 
+def huge():
+    return np.zeros((300 << 20) // 8)
+
+def forge_partial_reply():
+    import struct
+    os.write(int(sys.argv[2]), struct.pack("<Q", 1000))  # announce a reply, then stall
+    time.sleep(60)
+
 class Counter:
     def __init__(self, start):
         self.count = start
@@ -83,6 +91,7 @@ def submission(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("submission")
     (folder / "mod.py").write_text(MODULE)
     (folder / "broken.py").write_text("def f(:\n    pass\n")
+    (folder / "stuck.py").write_text("while True:\n    pass\n\ndef f():\n    return 1\n")
     return folder
 
 
@@ -103,7 +112,9 @@ def test_call_returns_values(student):
     ("mod.spin", "timeout", "did not finish within 2 s"),
     ("mod.nap", "timeout", "did not finish within 2 s"),
     ("mod.hard_exit", "crashed", "exit code 3"),
-    ("mod.soft_exit", "SystemExit", "raised SystemExit"),
+    ("mod.soft_exit", "SystemExit", "do not call sys.exit"),
+    ("mod.huge", "too_large", "too large to grade"),
+    ("mod.forge_partial_reply", "timeout", "did not finish within 2 s"),
     ("mod.flood", "output_limit", "printed more than"),
     ("mod.hog", "memory", "ran out of memory"),
     ("mod.segfault", "crashed", "SIGSEGV"),
@@ -117,6 +128,21 @@ def test_failures_become_student_errors(student, name, kind, words):
         student.call(name)
     assert info.value.kind == kind
     assert words in str(info.value)
+
+
+def test_a_hanging_import_costs_its_time_once(submission):
+    """Does a file whose top level never finishes fail the first call with a message about
+    the import, and every later call at once with the same message?"""
+    with Student(submission, ["stuck", "mod"], Limits(seconds=1)) as s:
+        with pytest.raises(StudentError, match="importing stuck.py did not finish") as first:
+            s.call("stuck.f")
+        assert "top level of stuck.py" in str(first.value)
+        start = time.perf_counter()
+        with pytest.raises(StudentError) as again:
+            s.call("stuck.f")
+        assert time.perf_counter() - start < 0.5
+        assert str(again.value) == str(first.value)
+        assert s.call("mod.add", 1, 2) == 3  # other modules are unaffected
 
 
 def test_traceback_points_into_student_file(student):
@@ -282,8 +308,9 @@ def test_confinement_holds_as_described(confined, secret, tmp_path):
 
     if "unprivileged user" in described:
         assert confined.call("c.whoami") not in (0, os.geteuid())
-        with pytest.raises(StudentError, match="BlockingIOError|temporarily unavailable"):
+        with pytest.raises(StudentError, match="may not start processes") as info:
             confined.call("c.fork")
+        assert info.value.kind == "no_processes"
         with pytest.raises(StudentError, match="PermissionError|not permitted"):
             confined.call("c.signal", os.getpid())
     else:

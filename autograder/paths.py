@@ -52,3 +52,15 @@ def all_assignments() -> list[str]:
     """Ids of every assignment with a manifest, sorted."""
     root = course_root() / "assignments"
     return sorted(p.parent.name for p in root.glob("*/assignment.toml"))
+
+
+# what student code must never see: solutions and suites, the history that holds them,
+# built zips and answer keys, and other students' work and grades
+PRIVATE = ("source", "assignments", ".git", "build", "submitted", "autograded", "feedback")
+
+
+def private_folders() -> list[Path]:
+    """The course's private folders, in the course root and in the checkout this package
+    runs from (they differ when ``COURSE_ROOT`` points elsewhere)."""
+    roots = {course_root(), Path(__file__).resolve().parent.parent}
+    return sorted(root / name for root in roots for name in PRIVATE if (root / name).is_dir())

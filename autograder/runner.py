@@ -8,7 +8,7 @@ from pathlib import Path
 
 from autograder.expect import Failure
 from autograder.manifest import Assignment, load_assignment
-from autograder.paths import assignment_dir, course_root, source_dir
+from autograder.paths import assignment_dir, private_folders, source_dir
 from autograder.sandbox import Student, StudentError
 from autograder.suite import GradedTest, Reference, load_reference, load_suite
 
@@ -128,10 +128,8 @@ def grade(suite: LoadedSuite, submission: Path, cell: str | None = None) -> Suit
     result.missing_files = [f for f in suite.assignment.modules if not (root / f).is_file()]
     tests = [t for t in suite.tests if cell is None or t.cell == cell]
     given = [source_dir(suite.assignment.id) / name for name in suite.assignment.given]
-    course = course_root()
-    hidden = [course / "source", course / "assignments"]
     with Student(root, suite.assignment.module_names, suite.assignment.limits,
-                 given=given, hidden=hidden) as student:
+                 given=given, hidden=private_folders()) as student:
         try:
             result.isolation = student.isolation()
         except StudentError as exc:

@@ -88,7 +88,7 @@ def unprivileged_ids() -> tuple[int, int]:
 def _blocking_ancestor(path: str) -> tuple[str, str] | None:
     """(folder, entry): the first folder on the way to ``path`` that other users cannot
     enter, and the entry inside it that leads to ``path``; None when nothing blocks."""
-    parts = os.path.realpath(path).strip(os.sep).split(os.sep)
+    parts = os.path.abspath(path).strip(os.sep).split(os.sep)
     folder = os.sep
     for part in parts:
         try:
@@ -100,39 +100,56 @@ def _blocking_ancestor(path: str) -> tuple[str, str] | None:
     return None
 
 
-def open_private_ancestors(paths: list[str]) -> bool:
+def open_private_ancestors(paths: list[str], max_depth: int = 8) -> bool:
     """Inside a private mount namespace (root only): cover each folder on the way to
     ``paths`` that other users cannot enter with an empty, enterable tmpfs, and bind just
-    the needed entries back into it. The real folders are untouched; everything else in
-    them stays out of sight. Returns whether all of it held."""
-    wanted: dict[str, set[str]] = {}
-    for path in paths:
-        found = _blocking_ancestor(path)
-        if found:
-            wanted.setdefault(found[0], set()).add(found[1])
-    ok = True
-    for folder, entries in sorted(wanted.items()):
-        fds = {entry: os.open(entry, os.O_PATH) for entry in sorted(entries)}
-        try:
-            if not _mount("tmpfs", folder, "tmpfs", 0, "size=64k,mode=0755"):
-                return False
-            for entry, fd in fds.items():
-                if os.path.isdir(f"/proc/self/fd/{fd}"):
-                    os.mkdir(entry, 0o755)
-                else:
-                    open(entry, "w").close()
-                ok &= _mount(f"/proc/self/fd/{fd}", entry, None, MS_BIND | MS_REC)
-                ok &= _mount(None, entry, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
-            ok &= _mount(None, folder, None, MS_REMOUNT | MS_RDONLY)
-        finally:
-            for fd in fds.values():
-                os.close(fd)
-    return bool(ok)
+    the needed entries back into it (level by level, when private folders are nested).
+    The real folders are untouched; everything else in them stays out of sight. Returns
+    whether all of it held."""
+    # a path is reached through its own folders (a symlink's) and its target's
+    routes = sorted({p for path in paths for p in (os.path.abspath(path), os.path.realpath(path))})
+    for _ in range(max_depth):
+        wanted: dict[str, set[str]] = {}
+        for path in routes:
+            found = _blocking_ancestor(path)
+            if found:
+                wanted.setdefault(found[0], set()).add(found[1])
+        if not wanted:
+            return True
+        if not all(_cover(folder, sorted(entries)) for folder, entries in sorted(wanted.items())):
+            return False
+    return False
+
+
+def _cover(folder: str, entries: list[str]) -> bool:
+    """Mount an empty tmpfs (mode 755) on ``folder`` holding only ``entries``, bound back
+    read-only from the real ones."""
+    fds = {entry: os.open(entry, os.O_PATH) for entry in entries}
+    try:
+        if not _mount("tmpfs", folder, "tmpfs", 0, "size=64k,mode=0755"):
+            return False
+        ok = True
+        for entry, fd in fds.items():
+            if os.path.isdir(f"/proc/self/fd/{fd}"):
+                os.mkdir(entry, 0o755)
+            else:
+                open(entry, "w").close()
+            ok &= _mount(f"/proc/self/fd/{fd}", entry, None, MS_BIND | MS_REC)
+            ok &= _mount(None, entry, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
+        ok &= _mount(None, folder, None, MS_REMOUNT | MS_RDONLY)
+        return bool(ok)
+    finally:
+        for fd in fds.values():
+            os.close(fd)
 
 
 def readable_by_others(path: str) -> bool:
-    """Whether a user other than the owner can reach ``path`` (and read it)."""
-    path = os.path.realpath(path)
+    """Whether a user other than the owner can reach ``path`` (and read it), through its
+    own folders and, for a symlink, its target's."""
+    return all(_reachable(p) for p in {os.path.abspath(path), os.path.realpath(path)})
+
+
+def _reachable(path: str) -> bool:
     try:
         if not os.stat(path).st_mode & stat.S_IROTH:
             return False
@@ -155,9 +172,10 @@ def _interpreter_paths() -> list[str]:
             os.path.dirname(numpy.__file__), os.path.dirname(os.path.dirname(__file__))]
 
 
-def python_is_shared() -> bool:
-    """Whether an unprivileged user can run this interpreter with its packages."""
-    return all(readable_by_others(p) for p in _interpreter_paths())
+def unshared_interpreter_path() -> str | None:
+    """The first folder of this interpreter and its packages that an unprivileged user
+    cannot read, or None when it can run them all."""
+    return next((p for p in _interpreter_paths() if not readable_by_others(p)), None)
 
 
 def confine(hidden: list[str] | tuple[str, ...] = (),
@@ -175,10 +193,11 @@ def confine(hidden: list[str] | tuple[str, ...] = (),
         fs = ("reference and submission hidden, read-only file system"
               if files else "file system NOT restricted (mount namespace failed)")
         net = "no network" if network else "network NOT blocked"
-        if not python_is_shared():
+        private = unshared_interpreter_path()
+        if private:
             os.environ["HOME"] = os.getcwd()
-            return ("student code runs as root (this Python installation is not readable by "
-                    f"other users, so privileges cannot be dropped); {net}; {fs}")
+            return (f"student code runs as root ({private} is not readable by other users, "
+                    f"so privileges cannot be dropped); {net}; {fs}")
         uid, gid = ids or unprivileged_ids()
         os.setgroups([])
         os.setgid(gid)

@@ -100,10 +100,11 @@ class Student:
         self._tmp = Path(tempfile.mkdtemp(prefix="grading-"))
         self._workdir = self._tmp / "work"
         self._generation = 0
-        self._copy_submission()
 
     # ----- life cycle -------------------------------------------------------
     def _copy_submission(self) -> None:
+        """A fresh private copy for every process, whatever the last one did to its own."""
+        shutil.rmtree(self._workdir, ignore_errors=True)
         self._workdir.mkdir()
         for path in sorted(self.submission_dir.glob("*.py")):
             if path.is_file():
@@ -112,6 +113,7 @@ class Student:
             shutil.copyfile(path, self._workdir / path.name)
 
     def _start(self) -> None:
+        self._copy_submission()
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         output_file = self._tmp / "output.txt"

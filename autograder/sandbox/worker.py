@@ -270,8 +270,11 @@ def main(argv: list[str]) -> int:
                 payload = _failure("too_large", f"returned a value too large to grade "
                                    f"({len(payload) >> 20} MiB; the limit is "
                                    f"{MAX_REPLY >> 20} MiB)")
+        except MemoryError:  # the reply itself did not fit in the memory limit
+            payload = _failure("too_large", "returned a value too large to grade (it does "
+                               "not fit in the memory limit twice)")
         except BaseException as exc:  # noqa: BLE001 - report, never die silently
-            payload = _failure("worker", str(exc), type(exc).__name__)
+            payload = _failure("worker", f"{type(exc).__name__}: {exc}", type(exc).__name__)
         write_frame(write_fd, payload)
 
 

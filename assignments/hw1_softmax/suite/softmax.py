@@ -120,7 +120,8 @@ def vectorized_has_no_loops(student, ref):
     try:
         lines = loop_lines(path, "softmax_loss_vectorized")
     except SyntaxError as exc:
-        expect.fail(f"softmax.py does not parse: {exc.msg} (line {exc.lineno})")
+        expect.fail(f"softmax.py could not be imported: SyntaxError: {exc.msg} "
+                    f"(line {exc.lineno})")
     except LookupError:
         expect.fail("softmax.py has no function softmax_loss_vectorized")
     expect.true(not lines, f"softmax_loss_vectorized has Python loops at line(s) "

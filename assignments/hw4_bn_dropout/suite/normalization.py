@@ -259,7 +259,8 @@ def bn_alt_is_a_closed_form(student, ref):
     try:
         func = find_function(path, "batchnorm_backward_alt")
     except SyntaxError as exc:
-        expect.fail(f"normalization.py does not parse: {exc.msg} (line {exc.lineno})")
+        expect.fail(f"normalization.py could not be imported: SyntaxError: {exc.msg} "
+                    f"(line {exc.lineno})")
     if func is None:
         expect.fail("normalization.py has no function batchnorm_backward_alt")
     calls = [node.lineno for node in ast.walk(func) if isinstance(node, ast.Call)

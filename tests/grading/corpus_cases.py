@@ -1,0 +1,435 @@
+"""The malformed-submission corpus: real hw1 submission folders, each broken one way.
+
+Every case starts from a correct submission (the reference modules with the released
+notebooks) and damages it the way students do, by mistake or on purpose. A case states
+what it must cost: ``lost`` names the graded functions (test tags) whose tests lose all
+their points, and ``words`` what their messages must say; every other test keeps all of
+its points. The three grading paths (``course grade``, ``course autograde`` through
+nbgrader, Gradescope's ``run_autograder``) are held to the same statement.
+
+Cases marked ``needs_root`` rely on what the grader can only enforce as root (a user of
+its own for student code, the course's folders hidden, a read-only file system): CI and
+Gradescope run as root.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+HW = "hw1_softmax"
+NAIVE, VECTORIZED = "softmax_loss_naive", "softmax_loss_vectorized"
+TRAIN, PREDICT = "SoftmaxClassifier.train", "SoftmaxClassifier.predict"
+GD, SGD = "gradient_descent", "minibatch_sgd"
+SOFTMAX_ALL = (NAIVE, VECTORIZED, TRAIN, PREDICT)
+GD_ALL = (GD, SGD)
+EVERYTHING = SOFTMAX_ALL + GD_ALL
+# markers of processes a case tries to leave behind (checked for after grading)
+LEFTOVER_MARKERS = ("sleep 607", "sleep 608")
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where things are, for cases that aim at them."""
+
+    course: Path  # the course folder (reference in source/, suites in assignments/)
+    targets: tuple[Path, ...]  # result files a forger would overwrite
+    references: tuple[Path, ...]  # where each grading path keeps the reference softmax.py
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    about: str
+    damage: Callable[[Path, Context], None]
+    lost: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+    needs_root: bool = False
+    folder: str = ""  # where the graded files sit inside the upload ("" = top level)
+    student: str = ""  # the student id / folder name, when the case is about it
+
+    @property
+    def student_id(self) -> str:
+        return self.student or self.name
+
+
+# ----- ways of editing a submission ---------------------------------------------------
+def append(module: str, code: str) -> Callable[[Path, Context], None]:
+    def edit(folder: Path, ctx: Context) -> None:
+        path = folder / module
+        path.write_text(path.read_text() + "\n\n" + textwrap.dedent(code).strip() + "\n")
+    return edit
+
+
+def prepend(module: str, code: str) -> Callable[[Path, Context], None]:
+    """Put ``code`` first among the module's imports (after ``from __future__``)."""
+    def edit(folder: Path, ctx: Context) -> None:
+        path = folder / module
+        future = "from __future__ import annotations\n"
+        head, sep, rest = path.read_text().partition(future)
+        if not sep:
+            head, rest = "", head
+        path.write_text(head + sep + textwrap.dedent(code).strip() + "\n" + rest)
+    return edit
+
+
+def replace(module: str, old: str, new: str) -> Callable[[Path, Context], None]:
+    def edit(folder: Path, ctx: Context) -> None:
+        path = folder / module
+        text = path.read_text()
+        assert old in text, (module, old)
+        path.write_text(text.replace(old, new))
+    return edit
+
+
+def wrap(module: str, target: str, before: str = "", after: str = "result"
+         ) -> Callable[[Path, Context], None]:
+    """Redefine function (or ``Class.method``) ``target`` at the end of ``module``: run
+    ``before``, call the original, return ``after`` (an expression of ``result``)."""
+    owner, _, name = target.rpartition(".")
+    body = textwrap.indent(textwrap.dedent(before).strip() or "pass", "    ")
+    original = f"_corpus_original_{name}"
+    code = f"""
+import os, signal, subprocess, sys, time
+{original} = {target}
+
+def _corpus_{name}(*args, **kwargs):
+{body}
+    result = {original}(*args, **kwargs)
+    return {after}
+"""
+    code += f"\n{owner}.{name} = _corpus_{name}\n" if owner else f"\n{name} = _corpus_{name}\n"
+    return append(module, code)
+
+
+def delete(*names: str) -> Callable[[Path, Context], None]:
+    def edit(folder: Path, ctx: Context) -> None:
+        for name in names:
+            (folder / name).unlink()
+    return edit
+
+
+def with_context(make: Callable[[Context], Callable[[Path, Context], None]]
+                 ) -> Callable[[Path, Context], None]:
+    """A damage whose code needs the paths of this run (the course, the result files)."""
+    return lambda folder, ctx: make(ctx)(folder, ctx)
+
+
+def edit_notebook(name: str, change: Callable[[dict], None]) -> Callable[[Path, Context], None]:
+    def edit(folder: Path, ctx: Context) -> None:
+        path = folder / name
+        nb = json.loads(path.read_text())
+        change(nb)
+        path.write_text(json.dumps(nb, indent=1))
+    return edit
+
+
+def _grade_id(cell: dict) -> str:
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+
+
+def _test_cell(nb: dict, grade_id: str) -> int:
+    return next(i for i, c in enumerate(nb["cells"]) if _grade_id(c) == grade_id)
+
+
+def _code_cell(source: str) -> dict:
+    return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+            "source": source}
+
+
+def _delete_cell(nb: dict) -> None:
+    del nb["cells"][_test_cell(nb, "test_softmax_loss_naive")]
+
+
+def _duplicate_cell(nb: dict) -> None:
+    i = _test_cell(nb, "test_softmax_loss_vectorized")
+    nb["cells"].insert(i, json.loads(json.dumps(nb["cells"][i])))
+
+
+def _split_cell(nb: dict) -> None:
+    """What Jupyter's "split cell" does: two cells with the same metadata."""
+    i = _test_cell(nb, "test_softmax_classifier")
+    cell = nb["cells"][i]
+    lines = "".join(cell["source"]).splitlines(keepends=True)
+    half = max(1, len(lines) // 2)
+    second = json.loads(json.dumps(cell))
+    cell["source"], second["source"] = "".join(lines[:half]), "".join(lines[half:])
+    nb["cells"].insert(i + 1, second)
+
+
+def _edit_locked_cell(nb: dict) -> None:
+    cell = nb["cells"][_test_cell(nb, "test_gradient_descent")]
+    cell["source"] = "# full marks, please\n10.0\n"
+
+
+def _insert_first(source: str) -> Callable[[dict], None]:
+    def change(nb: dict) -> None:
+        first = next(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code")
+        nb["cells"].insert(first + 1, _code_cell(source))
+    return change
+
+
+def _old_nbformat(folder: Path, ctx: Context) -> None:
+    import nbformat
+
+    path = folder / "gradient_descent.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    path.write_text(nbformat.writes(nbformat.convert(nb, 3), version=3))
+
+
+def _corrupt_json(folder: Path, ctx: Context) -> None:
+    (folder / "softmax.ipynb").write_text('{"cells": [ {"cell_type": "code", "source": ')
+
+
+def _empty(folder: Path, ctx: Context) -> None:
+    for path in folder.iterdir():
+        path.unlink()
+
+
+def _odd_names(folder: Path, ctx: Context) -> None:
+    (folder / "notes (final) é ✓.txt").write_text("résumé of my work\n")
+    shutil.copyfile(folder / "softmax.py", folder / "softmax copy (2).py")
+
+
+def _nested(folder: Path, ctx: Context) -> None:
+    inner = folder / "Homework 1 – final" / HW
+    inner.mkdir(parents=True)
+    for path in sorted(folder.iterdir()):
+        if path.is_file():
+            path.rename(inner / path.name)
+    junk = folder / "__MACOSX" / "Homework 1 – final" / HW
+    junk.mkdir(parents=True)
+    for name in ("._softmax.py", "._gradient_descent.py"):
+        (junk / name).write_bytes(b"\x00\x05\x16\x07 resource fork")
+
+
+def _helper_module(folder: Path, ctx: Context) -> None:
+    (folder / "my_helpers.py").write_text("def double(x):\n    return 2 * x\n")
+    prepend("softmax.py", "from my_helpers import double  # noqa: F401")(folder, ctx)
+
+
+def _read_reference(ctx: Context) -> Callable[[Path, Context], None]:
+    paths = [str(p) for p in ctx.references]
+    return append("softmax.py", f"""
+def softmax_loss_naive(W, X, y, reg):
+    import importlib.util
+    for path in {paths!r}:
+        try:
+            spec = importlib.util.spec_from_file_location("the_reference", path)
+            reference = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(reference)
+        except OSError as exc:
+            error = exc
+            continue
+        return reference.softmax_loss_naive(W, X, y, reg)
+    raise error
+""")
+
+
+def _forge(ctx: Context) -> Callable[[Path, Context], None]:
+    targets = [str(p) for p in ctx.targets]
+    forged = json.dumps({"score": 1000, "tests": [], "output": "forged"})
+    return wrap("gradient_descent.py", "minibatch_sgd", before=f"""
+for target in {targets!r}:
+    try:
+        with open(target, "w") as fh:
+            fh.write({forged!r})
+    except OSError:
+        pass
+""")
+
+
+def _delete_everything(ctx: Context) -> Callable[[Path, Context], None]:
+    victims = [str(ctx.course / "source"), str(ctx.course / "assignments"),
+               str(ctx.course / "submitted")]
+    return wrap("gradient_descent.py", "gradient_descent", before=f"""
+import shutil
+for victim in {victims!r}:
+    shutil.rmtree(victim, ignore_errors=True)
+for name in os.listdir("."):
+    if name.endswith(".ipynb"):
+        os.remove(name)
+""")
+
+
+CASES: tuple[Case, ...] = (
+    # ----- files that do not load --------------------------------------------------------
+    Case("syntax_error", "softmax.py does not parse",
+         append("softmax.py", "def unfinished(:\n    pass"), SOFTMAX_ALL,
+         ("softmax.py could not be imported", "SyntaxError")),
+    Case("import_error", "gradient_descent.py imports a package that is not installed",
+         prepend("gradient_descent.py", "import numpy_extras_that_do_not_exist"), GD_ALL,
+         ("could not be imported", "ModuleNotFoundError")),
+    Case("raises_at_import", "gradient_descent.py raises while it is imported",
+         append("gradient_descent.py", "raise RuntimeError('half-finished edit')"), GD_ALL,
+         ("RuntimeError", "half-finished edit")),
+    Case("exits_at_import", "gradient_descent.py kills its interpreter while imported",
+         append("gradient_descent.py", "import os\nos._exit(3)"), GD_ALL,
+         ("ended the Python process", "top level of gradient_descent.py")),
+    Case("hangs_at_import", "gradient_descent.py never finishes importing",
+         append("gradient_descent.py", "while True:\n    pass"), GD_ALL,
+         ("importing gradient_descent.py did not finish",)),
+    Case("missing_module", "gradient_descent.py was not handed in",
+         delete("gradient_descent.py"), GD_ALL, ("gradient_descent.py is missing",)),
+    Case("empty_submission", "nothing at all was handed in", _empty, EVERYTHING,
+         ("is missing from your submission",)),
+    # ----- wrong names, signatures and return values ---------------------------------------
+    Case("renamed_function", "minibatch_sgd was renamed",
+         replace("gradient_descent.py", "def minibatch_sgd(", "def minibatch_SGD("), (SGD,),
+         ("has no `minibatch_sgd`",)),
+    Case("deleted_method", "SoftmaxClassifier.predict was deleted",
+         append("softmax.py", "del SoftmaxClassifier.predict"), (PREDICT,),
+         ("AttributeError", "predict")),
+    Case("wrong_signature", "minibatch_sgd lost its last parameters",
+         append("gradient_descent.py", """
+def minibatch_sgd(loss_and_grad, w0, X, y, learning_rate):
+    return w0, []
+"""), (SGD,), ("TypeError",)),
+    Case("wrong_return_type", "softmax_loss_naive returns a string",
+         append("softmax.py", "def softmax_loss_naive(W, X, y, reg):\n    return 'done'"),
+         (NAIVE,), ("should return 2 values", "str")),
+    Case("wrong_shape", "predict returns a column instead of a vector",
+         wrap("softmax.py", "SoftmaxClassifier.predict", after="result[:, None]"),
+         (PREDICT,), ("has shape",)),
+    Case("wrong_dtype", "predict returns float labels",
+         wrap("softmax.py", "SoftmaxClassifier.predict", after="result.astype(float)"),
+         (PREDICT,), ("dtype float64",)),
+    Case("nan_loss", "softmax_loss_naive returns a NaN loss",
+         wrap("softmax.py", NAIVE, after="(float('nan'), result[1])"), (NAIVE,),
+         ("not finite",)),
+    Case("inf_weights", "minibatch_sgd returns infinite weights and losses",
+         wrap("gradient_descent.py", SGD,
+              after="(result[0] * float('inf'), [float('inf')] * len(result[1]))"), (SGD,),
+         ("non-finite",)),
+    Case("lying_object", "softmax_loss_naive returns objects that claim to equal anything",
+         append("softmax.py", """
+class Liar(float):
+    def __eq__(self, other):
+        return True
+    __hash__ = float.__hash__
+
+def softmax_loss_naive(W, X, y, reg):
+    return Liar(0.0), Liar(0.0)
+"""), (NAIVE,), ("is wrong",)),
+    # ----- code that never ends or eats the machine --------------------------------------
+    Case("infinite_loop", "gradient_descent loops forever",
+         wrap("gradient_descent.py", GD, before="while True:\n    pass"), (GD,),
+         ("did not finish",)),
+    Case("sigint_ignoring_loop", "minibatch_sgd ignores interrupts and loops forever",
+         wrap("gradient_descent.py", SGD, before="""
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+while True:
+    pass
+"""), (SGD,), ("did not finish",)),
+    Case("sleeps", "predict sleeps for an hour",
+         wrap("softmax.py", "SoftmaxClassifier.predict", before="time.sleep(3600)"),
+         (PREDICT,), ("did not finish",)),
+    Case("memory_bomb", "softmax_loss_naive allocates until memory runs out",
+         wrap("softmax.py", NAIVE, before="""
+hog = []
+while True:
+    hog.append(bytearray(1 << 24))
+"""), (NAIVE,), ("ran out of memory",)),
+    Case("output_flood", "minibatch_sgd prints 100 MB",
+         wrap("gradient_descent.py", SGD, before="""
+line = "x" * 999
+for _ in range(100_000):
+    print(line)
+"""), (SGD,), ("printed more than",)),
+    Case("huge_return", "softmax_loss_naive returns a 280 MB array",
+         wrap("softmax.py", NAIVE, after="(result[0], __import__('numpy').zeros(35_000_000))"),
+         (NAIVE,), ("too large to grade",)),
+    # ----- the process and its parent ---------------------------------------------------
+    Case("sys_exit", "predict calls sys.exit",
+         wrap("softmax.py", "SoftmaxClassifier.predict", before="sys.exit(0)"), (PREDICT,),
+         ("do not call sys.exit",)),
+    Case("os_exit", "minibatch_sgd calls os._exit",
+         wrap("gradient_descent.py", SGD, before="os._exit(1)"), (SGD,),
+         ("ended the Python process",)),
+    Case("segfault", "softmax_loss_naive crashes the interpreter",
+         wrap("softmax.py", NAIVE, before="import ctypes\nctypes.string_at(0)"), (NAIVE,),
+         ("crashed the Python interpreter", "SIGSEGV")),
+    Case("fork", "gradient_descent forks a child that outlives it",
+         wrap("gradient_descent.py", GD, before="""
+if os.fork() == 0:
+    os.execvp("sleep", ["sleep", "607"])
+"""), (GD,), ("may not start processes",), needs_root=True),
+    Case("shell", "minibatch_sgd starts a shell command",
+         wrap("gradient_descent.py", SGD,
+              before="subprocess.Popen(['sh', '-c', 'sleep 608'])"), (SGD,),
+         ("may not start processes",), needs_root=True),
+    Case("kill_parent", "gradient_descent signals every process it can, then the grader",
+         wrap("gradient_descent.py", GD, before="""
+if os.geteuid() == 0:  # never signal everything as root: that would stop the test machine
+    raise RuntimeError("student code still runs as root")
+try:
+    os.kill(-1, signal.SIGKILL)
+except OSError:
+    pass
+os.kill(os.getppid(), signal.SIGKILL)
+"""), (GD,), ("PermissionError",), needs_root=True),
+    # ----- harmless noise costs nothing ---------------------------------------------------
+    Case("debug_prints", "softmax_loss_naive prints debugging lines, also to stderr",
+         wrap("softmax.py", NAIVE, before="""
+print("debug: W has shape", args[0].shape)
+print("warning: this is slow", file=sys.stderr)
+""")),
+    Case("numpy_warnings", "softmax_loss_naive triggers numpy RuntimeWarnings",
+         wrap("softmax.py", NAIVE, before="""
+import numpy
+numpy.log(numpy.zeros(3))
+numpy.float64(1e308) * 10
+""")),
+    Case("helper_module", "softmax.py imports a helper module of the student's own",
+         _helper_module),
+    Case("odd_file_names", "files with spaces and unicode in their names", _odd_names,
+         student="zoë ñandú"),
+    Case("nested_folders", "an upload with extra folders (and macOS junk)", _nested,
+         folder=f"Homework 1 – final/{HW}"),
+    # ----- gaming the grader ---------------------------------------------------------------
+    Case("monkeypatch_numpy", "softmax.py patches numpy's comparisons, then returns zeros",
+         append("softmax.py", """
+np.allclose = lambda *a, **k: True
+np.isclose = lambda *a, **k: True
+np.array_equal = lambda *a, **k: True
+np.testing.assert_allclose = lambda *a, **k: None
+
+def softmax_loss_naive(W, X, y, reg):
+    return 0.0, np.zeros_like(W)
+"""), (NAIVE,), ("is wrong",)),
+    Case("read_reference", "softmax_loss_naive loads the reference solution from disk",
+         with_context(_read_reference), (NAIVE,), ("PermissionError",), needs_root=True),
+    Case("import_reference", "softmax_loss_naive asks the grading engine for the reference",
+         append("softmax.py", """
+def softmax_loss_naive(W, X, y, reg):
+    from autograder import runner
+    return runner.load("hw1_softmax").reference.softmax.softmax_loss_naive(W, X, y, reg)
+"""), (NAIVE,), ("raised",), needs_root=True),
+    Case("forge_results", "minibatch_sgd writes a forged results.json and grades",
+         with_context(_forge), needs_root=True),
+    Case("delete_files", "gradient_descent deletes the course's and its own files",
+         with_context(_delete_everything), needs_root=True),
+    # ----- notebooks that nbgrader cannot run as released -----------------------------------
+    Case("corrupt_notebook", "softmax.ipynb is not valid JSON", _corrupt_json),
+    Case("old_nbformat", "gradient_descent.ipynb saved in nbformat 3", _old_nbformat),
+    Case("missing_notebook", "softmax.ipynb was not handed in", delete("softmax.ipynb")),
+    Case("deleted_test_cell", "a graded test cell was deleted",
+         edit_notebook("softmax.ipynb", _delete_cell)),
+    Case("duplicated_test_cell", "a graded test cell was copied",
+         edit_notebook("softmax.ipynb", _duplicate_cell)),
+    Case("split_test_cell", "a graded test cell was split in two",
+         edit_notebook("softmax.ipynb", _split_cell)),
+    Case("edited_locked_cell", "a graded test cell was replaced by a claim of full marks",
+         edit_notebook("gradient_descent.ipynb", _edit_locked_cell)),
+    Case("notebook_exits", "a notebook cell kills the kernel",
+         edit_notebook("gradient_descent.ipynb", _insert_first("import os\nos._exit(1)"))),
+    Case("notebook_sigint_loop", "a notebook cell ignores interrupts and loops forever",
+         edit_notebook("softmax.ipynb", _insert_first(
+             "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+             "while True:\n    pass"))),
+)

@@ -1,0 +1,126 @@
+"""The malformed-submission corpus as one class through `course autograde` (the real
+nbgrader, two workers), graded twice, beside two correct bystanders."""
+
+from __future__ import annotations
+
+import csv
+import html
+
+import pytest
+from conftest import digest, leftover_processes, require
+from corpus_cases import CASES, HW
+from course import ROOT, course_cmd
+
+from autograder.simulate import make_submission
+from autograder.suite import load_suite
+
+pytestmark = pytest.mark.slow
+BYSTANDERS = ("aaa_bystander", "zzz_bystander")  # first and last: one in each worker's chunk
+TESTS = load_suite(ROOT / "assignments" / HW / "suite")
+
+
+def expected_cells(lost: tuple[str, ...]) -> dict[str, float]:
+    """cell -> the points the suite gives when the tests of ``lost`` functions fail."""
+    cells: dict[str, float] = {}
+    for t in TESTS:
+        kept = not set(t.tags) & set(lost)
+        cells[t.cell] = cells.get(t.cell, 0.0) + (t.points if kept else 0.0)
+    return cells
+
+
+def gradebook_cells(course) -> dict[str, dict[str, float | None]]:
+    """student -> autograded cell -> points recorded in the gradebook."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    found: dict[str, dict[str, float | None]] = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for student in gb.students:
+            try:
+                sub = gb.find_submission(HW, student.id)
+            except MissingEntry:
+                continue
+            found[student.id] = {g.name: g.auto_score for nb in sub.notebooks
+                                 for g in nb.grades if g.cell.cell_type == "code"}
+    return found
+
+
+def grades_csv(course) -> dict[str, dict[str, str]]:
+    with open(course / "grades.csv", newline="") as fh:
+        return {row["student_id"]: row for row in csv.DictReader(fh)}
+
+
+@pytest.fixture(scope="module")
+def class_run(corpus):
+    """Autograde the whole corpus twice; what each run left behind."""
+    for name in BYSTANDERS:
+        make_submission(corpus.course / "submitted" / name / HW, HW, "source")
+    folders = {p.parent.name: p for p in (corpus.course / "submitted").glob(f"*/{HW}")}
+    before = {name: digest(folder) for name, folder in folders.items()}
+    runs = []
+    for _ in range(2):
+        proc = course_cmd("autograde", HW, "--workers", "2", "--cell-timeout", "10",
+                          cwd=corpus.course, env=corpus.env, timeout=1800)
+        runs.append((proc, grades_csv(corpus.course), gradebook_cells(corpus.course)))
+    after = {name: digest(folder) for name, folder in folders.items()}
+    return runs, before, after
+
+
+def test_autograde_finishes_and_grades_everyone(corpus, class_run):
+    """Does `course autograde` exit 0 both times with a score for every student?"""
+    runs, before, _ = class_run
+    for proc, grades, _ in runs:
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+        assert "Traceback" not in proc.stdout + proc.stderr
+        assert set(grades) == set(before)
+        assert all(row["auto_score"] != "" for row in grades.values()), grades
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_autograde_holds(corpus, class_run, case):
+    """Does nbgrader's gradebook give each autograded cell exactly the points of the tests
+    the case does not break?"""
+    require(corpus, case)
+    runs, _, _ = class_run
+    _, grades, cells = runs[0]
+    expected = expected_cells(case.lost)
+    assert cells[case.student_id] == pytest.approx(expected)
+    assert float(grades[case.student_id]["auto_score"]) == pytest.approx(sum(expected.values()))
+
+
+def test_bystanders_are_unaffected(class_run):
+    """Do correct submissions graded in the same batch keep every point?"""
+    runs, _, _ = class_run
+    for _, _, cells in runs:
+        for name in BYSTANDERS:
+            assert cells[name] == pytest.approx(expected_cells(()))
+
+
+def test_messages_reach_the_feedback(corpus, class_run):
+    """Does each broken student's feedback page (where nbgrader made one) say what broke?"""
+    checked = 0
+    for case in corpus.cases:
+        pages = list((corpus.course / "feedback" / case.student_id / HW).glob("*.html"))
+        if not case.lost or not pages:
+            continue
+        text = html.unescape(" ".join(p.read_text() for p in pages))
+        assert all(word in text for word in case.words), (case.name, case.words)
+        assert "BEGIN HIDDEN TESTS" not in text and "grade_cell(" not in text
+        checked += 1
+    assert checked >= 20
+
+
+def test_regrading_is_idempotent(class_run):
+    """Does a second run give every student the same grades, cell by cell?"""
+    runs, _, _ = class_run
+    (_, grades1, cells1), (_, grades2, cells2) = runs
+    assert grades1 == grades2
+    assert cells1 == cells2
+
+
+def test_submissions_and_course_are_untouched(corpus, class_run):
+    """Are all submissions byte-identical after two runs, the reference intact, and no
+    process left behind?"""
+    _, before, after = class_run
+    assert after == before
+    assert digest(corpus.course / "source") == corpus.source_before
+    assert leftover_processes() == []

@@ -10,11 +10,9 @@ neither cost nor gain autograded points. ``write_grades`` exports ``grades.csv``
 from __future__ import annotations
 
 import csv
-from concurrent.futures import ThreadPoolExecutor
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
-
-from autograder import runner
 
 
 @dataclass(frozen=True)
@@ -27,22 +25,11 @@ class Correction:
     suite: float
 
 
-def suite_scores(suite: runner.LoadedSuite, submitted: dict[str, Path],
-                 workers: int) -> dict[str, dict[str, float]]:
-    """student -> cell -> points, grading every submitted folder with the suite."""
-    def grade(item: tuple[str, Path]) -> tuple[str, dict[str, float]]:
-        student, folder = item
-        per_cell: dict[str, float] = {}
-        for r in runner.grade(suite, folder).results:
-            per_cell[r.cell] = per_cell.get(r.cell, 0.0) + r.score
-        return student, per_cell
-
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        return dict(pool.map(grade, sorted(submitted.items())))
-
-
 def reconcile(db_url: str, hw: str, scores: dict[str, dict[str, float]]) -> list[Correction]:
-    """Set each autograded cell's auto_score to the suite's points; return what changed."""
+    """Set each autograded cell's auto_score to the suite's points; return what changed.
+
+    A student whose upload nbgrader could not use at all (no notebook where it looks)
+    gets a submission in the gradebook here, so their code's points are not lost."""
     from nbgrader.api import Gradebook, MissingEntry
 
     corrections = []
@@ -50,8 +37,11 @@ def reconcile(db_url: str, hw: str, scores: dict[str, dict[str, float]]) -> list
         for student, per_cell in sorted(scores.items()):
             try:
                 submission = gb.find_submission(hw, student)
-            except MissingEntry:
-                continue
+            except MissingEntry:  # nbgrader found no notebook to run: record the code's points
+                gb.update_or_create_student(student)
+                with warnings.catch_warnings():  # nbgrader's own use of SQLAlchemy warns
+                    warnings.simplefilter("ignore")
+                    submission = gb.add_submission(hw, student)
             for notebook in submission.notebooks:
                 for grade in notebook.grades:
                     if grade.cell.cell_type != "code" or grade.name not in per_cell:

@@ -16,3 +16,36 @@ def autograded_cells(notebook: Path) -> dict[str, float]:
         if meta.get("grade") and not meta.get("solution") and cell.cell_type == "code":
             cells[meta["grade_id"]] = float(meta.get("points", 0))
     return cells
+
+
+def unrunnable(folder: Path, notebooks: list[str]) -> str | None:
+    """Why nbgrader must not be given this submission's notebooks, or None.
+
+    nbgrader 0.9 stops the whole run, for every student after this one too, on a notebook
+    in nbformat 3, with nbgrader metadata older than schema 3, or holding one graded cell
+    twice (a copied or split cell); such a submission is kept out of nbgrader (its code is
+    graded all the same)."""
+    import json
+
+    for name in notebooks:
+        path = folder / name
+        if not path.is_file():
+            continue
+        try:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            return f"{name} is not a readable notebook ({type(exc).__name__})"
+        if not isinstance(nb, dict) or nb.get("nbformat", 0) < 4:
+            return f"{name} is saved in an old notebook format (nbformat < 4)"
+        ids: set[str] = set()
+        for cell in nb.get("cells", []):
+            meta = cell.get("metadata", {}).get("nbgrader") if isinstance(cell, dict) else None
+            if not isinstance(meta, dict):
+                continue
+            if meta.get("schema_version", 3) < 3:
+                return f"{name} holds nbgrader metadata of an old schema"
+            grade_id = meta.get("grade_id")
+            if grade_id and grade_id in ids:
+                return f"{name} holds the graded cell {grade_id!r} twice (copied or split)"
+            ids.add(grade_id)
+    return None

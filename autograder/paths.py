@@ -56,11 +56,12 @@ def all_assignments() -> list[str]:
 
 # what student code must never see: solutions and suites, the history that holds them,
 # built zips and answer keys, and other students' work and grades
-PRIVATE = ("source", "assignments", ".git", "build", "submitted", "autograded", "feedback")
+PRIVATE = ("source", "assignments", ".git", "build", "submitted", "autograded", "feedback",
+           "gradebook.db", "grades.csv")
 
 
-def private_folders() -> list[Path]:
-    """The course's private folders, in the course root and in the checkout this package
-    runs from (they differ when ``COURSE_ROOT`` points elsewhere)."""
+def private_paths() -> list[Path]:
+    """The course's private folders and files, in the course root and in the checkout
+    this package runs from (they differ when ``COURSE_ROOT`` points elsewhere)."""
     roots = {course_root(), Path(__file__).resolve().parent.parent}
-    return sorted(root / name for root in roots for name in PRIVATE if (root / name).is_dir())
+    return sorted(root / name for root in roots for name in PRIVATE if (root / name).exists())

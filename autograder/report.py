@@ -80,13 +80,23 @@ def write_gradescope_json(result: SuiteResult, path: str) -> None:
         fh.write("\n")
 
 
-def cell_summary(result: SuiteResult) -> str:
-    """Short lines for an nbgrader cell: one per test, failures with their message."""
+def cell_summary(result: SuiteResult, cell: str | None = None) -> str:
+    """Short lines for an nbgrader cell (all tests, or those of ``cell``): one per test,
+    failures with their message, then the points."""
     lines = []
-    for r in result.results:
+    results = [r for r in result.results if cell is None or r.cell == cell]
+    for r in results:
         mark = "PASS" if r.passed else "FAIL"
         lines.append(f"[{mark}] {r.title} ({r.score:g}/{r.max_score:g})")
         if not r.passed:
             lines.extend("       " + line for line in r.message.splitlines())
-    lines.append(f"Points: {result.score:g}/{result.max_score:g}")
+    score = round(sum(r.score for r in results), 6)
+    lines.append(f"Points: {score:g}/{sum(r.max_score for r in results):g}")
     return "\n".join(lines)
+
+
+def cell_results(result: SuiteResult) -> dict[str, dict[str, Any]]:
+    """cell -> {"points", "summary"}: what each nbgrader test cell shows and earns."""
+    cells = sorted({r.cell for r in result.results})
+    return {cell: {"points": round(sum(r.score for r in result.results if r.cell == cell), 6),
+                   "summary": cell_summary(result, cell)} for cell in cells}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from autograder.expect import Failure
 from autograder.manifest import Assignment, load_assignment
-from autograder.paths import assignment_dir, private_folders, source_dir
+from autograder.paths import assignment_dir, private_paths, source_dir
 from autograder.sandbox import Student, StudentError
 from autograder.suite import GradedTest, Reference, load_reference, load_suite
 
@@ -129,7 +129,7 @@ def grade(suite: LoadedSuite, submission: Path, cell: str | None = None) -> Suit
     tests = [t for t in suite.tests if cell is None or t.cell == cell]
     given = [source_dir(suite.assignment.id) / name for name in suite.assignment.given]
     with Student(root, suite.assignment.module_names, suite.assignment.limits,
-                 given=given, hidden=private_folders()) as student:
+                 given=given, hidden=private_paths()) as student:
         try:
             result.isolation = student.isolation()
         except StudentError as exc:

@@ -1,17 +1,20 @@
 """``course autograde <hw> [--workers N]``: nbgrader autograde + feedback + grades.csv.
 
 Submissions are read from ``submitted/<student>/<hw>/`` and never modified. Students are
-split across N nbgrader processes sharing the gradebook. Afterwards every student's
-autograded cells are reconciled with the suite run outside the notebook kernel (see
-``autograder.gradebook``), so a student whose notebook crashed nbgrader still gets the
-points their code earns, and the others are unaffected. A re-run regrades everyone with
-the same result; an interrupted run keeps the finished grades and lists who remains.
+split across N workers; each grades its students' code with the suite (in the sandbox,
+outside any notebook kernel), then runs nbgrader autograde on their notebooks in confined
+kernels (``autograder.sandbox.kernel``: the hidden test cells show the results computed
+before), reconciles the gradebook with the suite's points (``autograder.gradebook``: a
+notebook that crashed, lost its test cells or tampered with its kernel can neither cost
+nor gain autograded points), and generates feedback. A re-run regrades everyone with the
+same result; an interrupted run keeps the finished grades and lists who remains.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -20,9 +23,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from autograder import runner
-from autograder.gradebook import reconcile, suite_scores, write_grades
+from autograder.gradebook import reconcile, write_grades
+from autograder.notebook_cells import unrunnable
 from autograder.paths import CourseError, course_root
 from autograder.release.build import generate, tool_env
+from autograder.report import cell_results
+from autograder.sandbox.kernel import ConfinedKernels
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
@@ -60,25 +66,74 @@ def nbgrader_cmd(verb: str, hw: str, course: Path, chunk: list[str], everyone: l
 def grade_chunk(course: Path, suite: runner.LoadedSuite, chunk: list[str],
                 everyone: list[str], args: argparse.Namespace,
                 procs: list[subprocess.Popen]) -> tuple[str, list]:
-    """One worker's pipeline for its students: nbgrader autograde, reconciliation with the
-    suite, then feedback (which must show the reconciled scores). Returns (log, corrections)."""
+    """One worker's pipeline for its students: the suite on their code, nbgrader autograde
+    of their notebooks in confined kernels, reconciliation of the gradebook with the
+    suite, then feedback (which must show the reconciled scores). Returns (log,
+    corrections)."""
     hw = suite.assignment.id
     log = []
+    kernels = ConfinedKernels()
 
-    def run_logged(cmd: list[str]) -> None:
-        proc = subprocess.Popen(cmd, cwd=course, env=tool_env(), stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True)
+    def run_logged(cmd: list[str]) -> str:
+        proc = subprocess.Popen(cmd, cwd=course, env=kernels.env(tool_env()),
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         procs.append(proc)
         log.append(proc.communicate()[0])
+        return log[-1]
 
-    run_logged(nbgrader_cmd("autograde", hw, course, chunk, everyone,
-                            f"--Execute.timeout={args.cell_timeout}"))
-    submitted = {s: course / "submitted" / s / hw for s in chunk}
-    corrections = reconcile(db_url(course), hw, suite_scores(suite, submitted, 1))
+    try:
+        scores = {}
+        for student in chunk:
+            result = runner.grade(suite, course / "submitted" / student / hw)
+            cells = cell_results(result)
+            kernels.add_results(student, cells)
+            scores[student] = {cell: entry["points"] for cell, entry in cells.items()}
+        problems = {s: unrunnable(course / "submitted" / s / hw, suite.assignment.notebooks)
+                    for s in chunk}
+        for student, problem in problems.items():
+            if problem:
+                log.append(f"[course autograde | ERROR] {student} kept out of nbgrader: "
+                           f"{problem}")
+        pending = [s for s in chunk if not problems[s]]
+        while pending:  # nbgrader stops the whole run on some students: go on without them
+            text = run_logged(nbgrader_cmd("autograde", hw, course, pending, everyone,
+                                           f"--Execute.timeout={args.cell_timeout}",
+                                           *kernels.nbgrader_args()))
+            seen = {s: first_mention(text, s, hw) for s in pending}
+            left = [s for s in pending if seen[s] < 0]
+            started = [s for s in pending if seen[s] >= 0]
+            if not left or not started:
+                break
+            culprit = max(started, key=seen.__getitem__)
+            log.append(f"[course autograde | ERROR] nbgrader stopped while grading {culprit}; "
+                       f"going on with the {len(left)} student(s) it did not reach")
+            pending = left
+    finally:
+        kernels.close()
+        restore_owner(course, hw, chunk)
+    corrections = reconcile(db_url(course), hw, scores)
     executed = executed_students(course, hw, chunk, suite.assignment.notebooks)
     if executed and not args.no_feedback:
         run_logged(nbgrader_cmd("generate_feedback", hw, course, executed, everyone))
     return "\n".join(log), corrections
+
+
+def first_mention(log: str, student: str, hw: str) -> int:
+    """Where nbgrader's log first mentions working on ``student`` (-1: never)."""
+    found = [i for i in (log.find(f"/submitted/{student}/{hw}"), log.find(f"ID '{student}'"))
+             if i >= 0]
+    return min(found, default=-1)
+
+
+def restore_owner(course: Path, hw: str, students: list[str]) -> None:
+    """Give the graded copies (which confined kernels owned) back to the course's owner."""
+    if os.geteuid() != 0:
+        return
+    owner = course.stat()
+    for student in students:
+        folder = course / "autograded" / student / hw
+        for path in [folder, *folder.rglob("*")] if folder.is_dir() else []:
+            os.chown(path, owner.st_uid, owner.st_gid, follow_symlinks=False)
 
 
 def executed_students(course: Path, hw: str, students: list[str],
@@ -136,14 +191,18 @@ def report(rows: list[dict[str, str]], corrections: list, failed: list[str],
     for row in rows:
         score = f"{row['score']}/{row['max_score']}" if row["score"] else "-"
         print(f"{row['student_id']:<{width}}  {score:>13}  {row['needs_manual_grade']}")
-    print(f"graded {len(rows)} submission(s) in {seconds:.1f} s; wrote {course / 'grades.csv'}")
+    log_file = course / "autograde.log"
+    log_file.write_text("\n".join(log for _, log in logs))
+    print(f"graded {len(rows)} submission(s) in {seconds:.1f} s; wrote {course / 'grades.csv'} "
+          f"and nbgrader's log {log_file}")
     if failed:
         print(f"nbgrader could not execute the notebooks of {len(failed)} student(s): "
               f"{', '.join(failed)}; their autograded points come from the suite alone and "
-              "they get no feedback file. nbgrader's log:")
+              "they get no feedback file. nbgrader's errors:")
         for chunk, log in logs:
             if set(chunk) & set(failed):
-                errors = [line for line in log.splitlines() if "[ERROR]" in line]
+                errors = [line for line in log.splitlines() if re.search(r"\bERROR\]", line)
+                          and not line.endswith("Traceback (most recent call last):")]
                 print("\n".join("  " + line for line in errors[-10:]))
     for c in corrections:
         before = "unscored" if c.nbgrader is None else f"{c.nbgrader:g}"

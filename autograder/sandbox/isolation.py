@@ -60,20 +60,37 @@ def _mount(source: str | None, target: str, fstype: str | None, flags: int,
 
 def private_filesystem(hidden: list[str], writable: list[str]) -> bool:
     """In a new mount namespace: let other users reach the interpreter, hide ``hidden``
-    folders, make everything read-only but ``writable``. Needs root; returns whether it
-    all held."""
+    folders and files, make everything read-only but ``writable``. A hidden folder that
+    holds a writable one shows only the way to it. Needs root; returns whether it all
+    held."""
     if not _unshare(CLONE_NEWNS) or not _mount(None, "/", None, MS_REC | MS_PRIVATE):
         return False
     ok = open_private_ancestors([*_interpreter_paths(), *writable])
     for path in hidden:
-        if os.path.isdir(path):
+        inside = [w for w in writable if _within(w, path)]
+        if inside:
+            ok &= _cover(path, sorted({_entry_toward(path, w) for w in inside}))
+        elif os.path.isdir(path):
             ok &= _mount("tmpfs", path, "tmpfs", 0, "size=4k,mode=0")
+        elif os.path.isfile(path):
+            ok &= _mount(os.devnull, path, None, MS_BIND)
     for path in writable:
         ok &= _mount(path, path, None, MS_BIND | MS_REC)
     ok &= _mount(None, "/", None, MS_REMOUNT | MS_BIND | MS_RDONLY)
     for path in writable:
         ok &= _mount(None, path, None, MS_REMOUNT | MS_BIND)
     return bool(ok)
+
+
+def _within(path: str, folder: str) -> bool:
+    path, folder = os.path.realpath(path), os.path.realpath(folder)
+    return path != folder and path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _entry_toward(folder: str, path: str) -> str:
+    """The entry of ``folder`` on the way to ``path`` (which lies inside it)."""
+    rest = os.path.relpath(os.path.realpath(path), os.path.realpath(folder))
+    return os.path.join(folder, rest.split(os.sep)[0])
 
 
 def unprivileged_ids() -> tuple[int, int]:
@@ -168,7 +185,8 @@ def _interpreter_paths() -> list[str]:
     """What student code needs to read: the standard library, numpy, this package."""
     import numpy
 
-    return [sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"],
+    paths = sysconfig.get_paths()
+    return [paths["stdlib"], paths["platstdlib"], paths["purelib"],
             os.path.dirname(numpy.__file__), os.path.dirname(os.path.dirname(__file__))]
 
 
@@ -180,12 +198,13 @@ def unshared_interpreter_path() -> str | None:
 
 def confine(hidden: list[str] | tuple[str, ...] = (),
             writable: list[str] | tuple[str, ...] = (),
-            ids: tuple[int, int] | None = None) -> str:
+            ids: tuple[int, int] | None = None, max_tasks: int = 0) -> str:
     """Apply what this machine allows; return a description of what holds.
 
     ``hidden``: folders student code must not see (reference, suites, the original
     submission); ``writable``: the only folders it may write (its private copy);
-    ``ids``: the (uid, gid) to drop to when root.
+    ``ids``: the (uid, gid) to drop to when root; ``max_tasks``: the processes and
+    threads that user may run (0: none besides itself; a notebook kernel needs threads).
     """
     if os.geteuid() == 0:
         network = _unshare(CLONE_NEWNET)
@@ -202,10 +221,12 @@ def confine(hidden: list[str] | tuple[str, ...] = (),
         os.setgroups([])
         os.setgid(gid)
         os.setuid(uid)
-        resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
+        resource.setrlimit(resource.RLIMIT_NPROC, (max_tasks, max_tasks))
         os.environ["HOME"] = os.getcwd()
-        return (f"student code runs as an unprivileged user of its own (uid {uid}), cannot "
-                f"start processes or signal others; {net}; {fs}")
+        tasks = ("cannot start processes" if not max_tasks
+                 else f"at most {max_tasks} processes and threads")
+        return (f"student code runs as an unprivileged user of its own (uid {uid}), {tasks}, "
+                f"cannot signal others; {net}; {fs}")
     network = _unshare(CLONE_NEWUSER | CLONE_NEWNET)
     parts = ["runs as the grader's own user (start the grader as root to drop privileges)"]
     parts.append("no network" if network else "network NOT blocked on this machine")

@@ -1,14 +1,20 @@
-"""The autograded test cells of an assignment's source notebooks (grade_id -> points)."""
+"""Reading notebooks' nbgrader cells: the autograded test cells of a source notebook, and
+whether nbgrader can take a submitted one.
+
+Imported by the ``course`` command, which also runs where only the grading runtime
+(numpy) is installed, as on Gradescope: nbformat is imported where it is used.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-
-import nbformat
 
 
 def autograded_cells(notebook: Path) -> dict[str, float]:
     """grade_id -> points for every autograded test cell (grade, not solution) of a notebook."""
+    import nbformat
+
     nb = nbformat.read(notebook, as_version=4)
     cells = {}
     for cell in nb.cells:
@@ -25,8 +31,6 @@ def unrunnable(folder: Path, notebooks: list[str]) -> str | None:
     in nbformat 3, with nbgrader metadata older than schema 3, or holding one graded cell
     twice (a copied or split cell); such a submission is kept out of nbgrader (its code is
     graded all the same)."""
-    import json
-
     for name in notebooks:
         path = folder / name
         if not path.is_file():

@@ -8,14 +8,13 @@ Both run on the same train-mode cache of a batch of N=500 examples with D=1000 f
 from __future__ import annotations
 
 import importlib.util
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 import numpy as np
+
+from bench.timing import median_seconds
 
 NORMALIZATION_PATH = (Path(__file__).resolve().parents[1] / "source" / "hw4_bn_dropout"
                       / "normalization.py")
@@ -32,17 +31,6 @@ def load_reference() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def median_seconds(fn: Callable[[], object], repeats: int) -> float:
-    """Median wall time of ``repeats`` calls of fn (after one untimed warm-up call)."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def run(repeats: int = 5) -> list[dict]:

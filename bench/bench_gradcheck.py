@@ -5,22 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import io
-import statistics
-import time
 
 import numpy as np
 
 from bench.reference import reference_module
+from bench.timing import median_seconds
 from utils.gradient_check import eval_numerical_gradient, grad_check_sparse
-
-
-def median_time(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def run(repeats: int = 5) -> list[dict]:
@@ -34,10 +24,13 @@ def run(repeats: int = 5) -> list[dict]:
     def loss(w):
         return softmax.softmax_loss_vectorized(w, X, y, 1e-3)[0]
 
-    analytic = median_time(lambda: softmax.softmax_loss_vectorized(W, X, y, 1e-3), repeats)
-    full = median_time(lambda: eval_numerical_gradient(loss, W.copy()), repeats)
+    analytic = median_seconds(lambda: softmax.softmax_loss_vectorized(W, X, y, 1e-3), repeats,
+                              warm_up=False)
+    full = median_seconds(lambda: eval_numerical_gradient(loss, W.copy()), repeats,
+                          warm_up=False)
     dW = softmax.softmax_loss_vectorized(W, X, y, 1e-3)[1]
-    sparse = median_time(lambda: quietly(grad_check_sparse, loss, W.copy(), dW), repeats)
+    sparse = median_seconds(lambda: quietly(grad_check_sparse, loss, W.copy(), dW), repeats,
+                            warm_up=False)
     return [
         {"benchmark": f"numerical gradient, softmax loss W ({D}x{C})",
          "baseline": "full numerical gradient", "baseline_s": full, "ours_s": analytic,

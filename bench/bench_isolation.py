@@ -5,9 +5,7 @@ the same suite calling the modules in the grader's own process (the baseline).""
 from __future__ import annotations
 
 import importlib.util
-import statistics
 import sys
-import time
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -19,6 +17,7 @@ from autograder.expect import Failure
 from autograder.paths import source_dir
 from autograder.sandbox import Student, StudentError
 from autograder.sandbox.student import CallInfo
+from bench.timing import median_seconds
 
 HW = "hw1_softmax"
 
@@ -71,15 +70,6 @@ class _Object:
         setattr(self.obj, attribute, value)
 
 
-def median(fn: Any, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def run(repeats: int = 5) -> list[dict]:
     suite = runner.load(HW)
     folder = source_dir(HW)
@@ -101,14 +91,14 @@ def run(repeats: int = 5) -> list[dict]:
         student.call("softmax.append_bias", np.ones((2, 2)))  # started, module imported
         small = np.ones((4, 4))
         calls = 200
-        through = median(lambda: [student.call("softmax.append_bias", small)
-                                  for _ in range(calls)], repeats) / calls
+        through = median_seconds(lambda: [student.call("softmax.append_bias", small)
+                                  for _ in range(calls)], repeats, warm_up=False) / calls
     direct_module = InProcess(folder, names).modules["softmax"]
-    direct = median(lambda: [direct_module.append_bias(small) for _ in range(calls)],
+    direct = median_seconds(lambda: [direct_module.append_bias(small) for _ in range(calls)],
                     repeats) / calls
-    start_up = median(lambda: _start_once(folder, names), repeats)
-    in_process = median(grade_in_process, repeats)
-    sandboxed = median(grade_sandboxed, repeats)
+    start_up = median_seconds(lambda: _start_once(folder, names), repeats, warm_up=False)
+    in_process = median_seconds(grade_in_process, repeats, warm_up=False)
+    sandboxed = median_seconds(grade_sandboxed, repeats, warm_up=False)
     return [
         {"benchmark": "one call into student code (append_bias, 4x4), through the sandbox",
          "baseline": "direct call", "baseline_s": direct, "ours_s": through,

@@ -8,14 +8,13 @@ of ``repeats`` calls measured with ``time.perf_counter``.
 from __future__ import annotations
 
 import importlib.util
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 import numpy as np
+
+from bench.timing import median_seconds
 
 SOFTMAX_PATH = Path(__file__).resolve().parents[1] / "source" / "hw1_softmax" / "softmax.py"
 N, D, C = 500, 3073, 10
@@ -30,17 +29,6 @@ def load_reference() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def median_seconds(fn: Callable[[], object], repeats: int) -> float:
-    """Median wall time of ``repeats`` calls of fn (after one untimed warm-up call)."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def run(repeats: int = 5) -> list[dict]:

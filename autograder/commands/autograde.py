@@ -41,6 +41,10 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
     p.add_argument("--no-feedback", action="store_true", help="skip feedback generation")
 
 
+# nbgrader's own format plus the time, so autograde.log shows where a run spends it
+LOG_FORMAT = "%(asctime)s.%(msecs)03d [%(name)s | %(levelname)s] %(message)s"
+
+
 def db_url(course: Path) -> str:
     # a generous busy timeout: several nbgrader processes write the same gradebook
     return f"sqlite:///{course / 'gradebook.db'}?timeout=120"
@@ -56,7 +60,7 @@ def nbgrader_cmd(verb: str, hw: str, course: Path, chunk: list[str], everyone: l
     """``nbgrader <verb>`` restricted to the students of ``chunk``."""
     cmd = [sys.executable, "-m", "nbgrader", verb, hw, "--force",
            f"--CourseDirectory.root={course}", f"--CourseDirectory.db_url={db_url(course)}",
-           *extra]
+           f"--NbGrader.log_format={LOG_FORMAT}", *extra]
     exclude = ",".join(s for s in everyone if s not in set(chunk))
     if exclude:
         cmd.append(f"--CourseDirectory.student_id_exclude={exclude}")

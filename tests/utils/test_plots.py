@@ -14,6 +14,8 @@ from matplotlib.contour import ContourSet
 from matplotlib.figure import Figure
 
 from utils.plots import (
+    _grid_values,
+    _scalar_value,
     plot_contour_paths,
     plot_cost_curves,
     plot_function_and_derivative,
@@ -270,6 +272,35 @@ def test_contour_scalar_f_log_levels_on_given_axes():
     assert levels.size == 12
     ratios = levels[1:] / levels[:-1]
     np.testing.assert_allclose(ratios, ratios[0])
+
+
+def pointwise(f):
+    """``f`` restricted to single points, the way the fallback loop calls it."""
+
+    def one_point(p):
+        assert p.shape == (2,)
+        return f(p)
+
+    return one_point
+
+
+@pytest.mark.parametrize(
+    "f",
+    [
+        lambda p: 0.5 * (p[0] ** 2 + 10.0 * p[1] ** 2),  # accepts a (2, ny, nx) grid
+        lambda p: (p[0] * p[1], np.zeros_like(p)),  # (cost, grad) on a grid
+        lambda p: p[0] ** 2 if p.ndim == 1 else np.zeros(p.shape[1:]),  # wrong on a grid
+        lambda p: float(np.sum(p**2)),  # a scalar for a whole grid
+    ],
+)
+def test_contour_grid_matches_points(f):
+    """Is the grid evaluated in one call equal to point-by-point evaluation, falling back
+    to points when f cannot take (or gets wrong) a whole grid?"""
+    xs, ys = np.linspace(-2, 1, 31), np.linspace(-1, 3, 23)
+    expected = _grid_values(pointwise(f), xs, ys)
+    assert expected.shape == (23, 31)
+    np.testing.assert_allclose(expected[4, 7], _scalar_value(f(np.array([xs[7], ys[4]]))))
+    np.testing.assert_allclose(_grid_values(f, xs, ys), expected)
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from autograder.paths import CourseError, assignment_dir
-from autograder.sandbox import Limits
+from autograder.sandbox.student import Limits
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 from autograder.expect import Failure
 from autograder.manifest import Assignment, load_assignment
 from autograder.paths import assignment_dir, private_paths, source_dir
-from autograder.sandbox import Student, StudentError
+from autograder.sandbox.student import Student, StudentError
 from autograder.suite import GradedTest, Reference, load_reference, load_suite
 
 

@@ -15,8 +15,7 @@ import numpy as np
 from autograder import runner
 from autograder.expect import Failure
 from autograder.paths import source_dir
-from autograder.sandbox import Student, StudentError
-from autograder.sandbox.student import CallInfo
+from autograder.sandbox.student import CallInfo, Student, StudentError
 from bench.timing import median_seconds
 
 HW = "hw1_softmax"

@@ -3,9 +3,9 @@
 ``Student`` (parent side) starts ``worker`` (child side) and calls the student's functions
 there. Arguments travel to the child by pickle; results come back through ``codec``, a
 format that can only describe data (numbers, arrays, strings, containers), so nothing the
-student returns can run code in the grader.
+student returns can run code in the grader. ``kernel`` gives nbgrader's notebook kernels
+the same confinement (``isolation``).
+
+Import from the sub-modules: this package imports nothing, so the processes it starts
+(workers, kernels) load only what they use.
 """
-
-from autograder.sandbox.student import Limits, RemoteObject, Student, StudentError
-
-__all__ = ["Limits", "RemoteObject", "Student", "StudentError"]

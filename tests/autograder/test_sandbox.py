@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.sandbox import Limits, Student, StudentError
+from autograder.sandbox.student import Limits, Student, StudentError
 
 MODULE = '''
 import os, sys, time

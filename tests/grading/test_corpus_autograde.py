@@ -7,8 +7,8 @@ import csv
 import html
 
 import pytest
-from conftest import digest, leftover_processes, require
 from corpus_cases import CASES, HW
+from corpus_support import digest, leftover_processes, require
 from course import ROOT, course_cmd
 
 from autograder.simulate import make_submission

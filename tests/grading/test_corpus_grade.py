@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import check_results, digest, leftover_processes, require
 from corpus_cases import CASES
+from corpus_support import check_results, digest, leftover_processes, require
 from course import course_cmd
 
 pytestmark = pytest.mark.slow

@@ -7,8 +7,8 @@ import json
 import shutil
 
 import pytest
-from conftest import IS_ROOT, check_results, digest, leftover_processes, require
 from corpus_cases import CASES, HW
+from corpus_support import IS_ROOT, check_results, digest, leftover_processes, require
 from gradescope_tree import run_autograder, runtime_only_python, unpack
 
 pytestmark = pytest.mark.slow

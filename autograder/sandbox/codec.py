@@ -37,9 +37,33 @@ class CodecError(ValueError):
     """The bytes do not describe a valid value."""
 
 
-def encode(value: Any) -> bytes:
-    """Serialize ``value`` into a self-describing byte string."""
-    buffers: list[bytes] = []
+class TooLarge(ValueError):
+    """The arrays of a value hold more than ``encode``'s ``max_bytes``."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"at least {size} bytes of array data")
+        self.size = size
+
+
+class _Buffers(list):
+    """The arrays' bytes, refused once they would pass ``max_bytes`` (before copying)."""
+
+    def __init__(self, max_bytes: int | None) -> None:
+        super().__init__()
+        self.max_bytes = max_bytes
+        self.total = 0
+
+    def add(self, arr: np.ndarray) -> None:
+        self.total += arr.nbytes
+        if self.max_bytes is not None and self.total > self.max_bytes:
+            raise TooLarge(self.total)
+        self.append(np.ascontiguousarray(arr).tobytes())
+
+
+def encode(value: Any, max_bytes: int | None = None) -> bytes:
+    """Serialize ``value`` into a self-describing byte string; raises ``TooLarge`` as soon
+    as its arrays pass ``max_bytes`` (so a huge result costs no copy)."""
+    buffers = _Buffers(max_bytes)
     header = _describe(value, buffers, depth=0)
     head = json.dumps(header, allow_nan=True).encode()
     parts = [struct.pack("<II", len(head), len(buffers)), head]
@@ -69,7 +93,7 @@ def decode(data: bytes) -> Any:
         raise CodecError(f"malformed result message: {exc}") from None
 
 
-def _describe(value: Any, buffers: list[bytes], depth: int) -> Any:
+def _describe(value: Any, buffers: _Buffers, depth: int) -> Any:
     if depth > _MAX_DEPTH:
         return {"opaque": "nested structure", "summary": "nested too deeply"}
     if value is None or isinstance(value, bool | str):
@@ -82,7 +106,7 @@ def _describe(value: Any, buffers: list[bytes], depth: int) -> Any:
         arr = np.asarray(value)
         if arr.dtype.kind not in _ARRAY_KINDS:
             return {"opaque": f"numpy array of dtype {arr.dtype}", "summary": ""}
-        buffers.append(np.ascontiguousarray(arr).tobytes())
+        buffers.add(arr)
         return {
             "nd": len(buffers) - 1,
             "dtype": arr.dtype.str,

@@ -265,10 +265,14 @@ def main(argv: list[str]) -> int:
         request = pickle.loads(raw)
         try:
             reply = worker.handle(request)
-            payload = codec.encode(reply)
-            if len(payload) > MAX_REPLY:
+            try:
+                payload = codec.encode(reply, max_bytes=MAX_REPLY)
+                size = len(payload)
+            except codec.TooLarge as exc:
+                size = exc.size
+            if size > MAX_REPLY:
                 payload = _failure("too_large", f"returned a value too large to grade "
-                                   f"({len(payload) >> 20} MiB; the limit is "
+                                   f"({size >> 20} MiB or more; the limit is "
                                    f"{MAX_REPLY >> 20} MiB)")
         except MemoryError:  # the reply itself did not fit in the memory limit
             payload = _failure("too_large", "returned a value too large to grade (it does "

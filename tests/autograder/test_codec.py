@@ -7,7 +7,7 @@ import pickle
 import numpy as np
 import pytest
 
-from autograder.sandbox.codec import CodecError, Opaque, decode, encode
+from autograder.sandbox.codec import CodecError, Opaque, TooLarge, decode, encode
 
 
 @pytest.mark.parametrize("value", [
@@ -71,3 +71,13 @@ def test_garbage_raises_codec_error(data):
         decode(data)
     except CodecError:
         pass
+
+
+def test_max_bytes_refuses_large_arrays_before_copying():
+    """Do arrays past max_bytes raise TooLarge with their size, and values under it pass?"""
+    parts = {"a": np.zeros(100), "b": [np.ones(60), np.ones(50)]}  # 800 + 480 + 400 bytes
+    with pytest.raises(TooLarge) as info:
+        encode(parts, max_bytes=1200)
+    assert info.value.size == 1280
+    back = decode(encode(parts, max_bytes=1680))
+    np.testing.assert_array_equal(back["b"][1], np.ones(50))

@@ -76,7 +76,7 @@ def grade_chunk(course: Path, suite: runner.LoadedSuite, chunk: list[str],
     corrections)."""
     hw = suite.assignment.id
     log = []
-    kernels = ConfinedKernels()
+    kernels = ConfinedKernels(tool_env())  # its kernel server warms up during the suite
 
     def run_logged(cmd: list[str]) -> str:
         proc = subprocess.Popen(cmd, cwd=course, env=kernels.env(tool_env()),
@@ -99,6 +99,9 @@ def grade_chunk(course: Path, suite: runner.LoadedSuite, chunk: list[str],
                 log.append(f"[course autograde | ERROR] {student} kept out of nbgrader: "
                            f"{problem}")
         pending = [s for s in chunk if not problems[s]]
+        if pending and not kernels.wait_for_server():
+            log.append("[course autograde | WARNING] the kernel server did not start; "
+                       "each kernel starts from scratch (slower)")
         while pending:  # nbgrader stops the whole run on some students: go on without them
             text = run_logged(nbgrader_cmd("autograde", hw, course, pending, everyone,
                                            f"--Execute.timeout={args.cell_timeout}",

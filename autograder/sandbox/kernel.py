@@ -20,11 +20,16 @@ a kernel cannot reach the suite or the reference, and need not.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
+import select
 import shutil
 import signal
+import socket
+import struct
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -39,20 +44,25 @@ RESULTS = "GRADER_CELL_RESULTS"  # what the kernel receives: this student's resu
 MAX_TASKS = 64  # ipykernel runs a handful of threads
 MEMORY_BYTES = 6 << 30
 KERNEL_NAME = "course-confined"
+SERVER = "COURSE_KERNEL_SERVER"  # the kernel server's socket (autograder.sandbox.kernel_server)
+HEADER = struct.Struct("!I")  # a request's length, before it
+FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 
 class ConfinedKernels:
     """The grader's side of one nbgrader run with confined kernels: a private folder with
-    the kernel spec, the kernels' sockets and each student's precomputed results.
+    the kernel spec, the kernels' sockets, each student's precomputed results, and a
+    kernel server (``kernel_server``) that forks kernels with ipykernel, numpy and
+    matplotlib already imported.
 
-        kernels = ConfinedKernels()
+        kernels = ConfinedKernels(tool_env())   # the server warms up meanwhile
         kernels.add_results("alice", report.cell_results(result))
         subprocess.run([... "nbgrader", "autograde", ..., *kernels.nbgrader_args()],
-                       env=kernels.env(os.environ))
+                       env=kernels.env(tool_env()))
         kernels.close()   # ends what the kernels left running, removes the folder
     """
 
-    def __init__(self) -> None:
+    def __init__(self, base_env: dict[str, str] | None = None, server: bool = True) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="course-kernels-"))
         self.root.chmod(0o711)  # kernels (other users) pass through to their sockets
         self.results = self.root / "results"
@@ -66,6 +76,16 @@ class ConfinedKernels:
             "argv": [sys.executable, "-m", "autograder.sandbox.kernel", "-f",
                      "{connection_file}"],
             "display_name": "Python 3 (confined for grading)", "language": "python"}))
+        self.server: subprocess.Popen | None = None
+        self.server_address = ""  # set once the server has said it is ready
+        if server:
+            private = self.root / "server"
+            private.mkdir(mode=0o700)  # only the grader reaches the server's socket
+            self._address = str(private / "socket")
+            self.server = subprocess.Popen(
+                [sys.executable, "-m", "autograder.sandbox.kernel_server", self._address],
+                cwd=private, env=self.env(dict(base_env or os.environ)),
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True)
 
     def add_results(self, student: str, cells: dict[str, Any]) -> None:
         (self.results / f"{student}.json").write_text(json.dumps(cells))
@@ -77,16 +97,44 @@ class ConfinedKernels:
                 f"--KernelManager.ip={self.sockets / 'kernel'}",
                 "--Execute.shutdown_kernel=immediate"]
 
+    def wait_for_server(self, timeout: float = 60.0) -> bool:
+        """Wait until the kernel server is ready; False (kernels then start directly, more
+        slowly) when it failed to start."""
+        if self.server_address or self.server is None or self.server.stdout is None:
+            return bool(self.server_address)
+        ready, _, _ = select.select([self.server.stdout], [], [], timeout)
+        if ready and self.server.stdout.readline().strip() == "ready":
+            self.server_address = self._address
+        else:
+            self._stop_server()
+        return bool(self.server_address)
+
     def env(self, base: dict[str, str]) -> dict[str, str]:
         path = os.pathsep.join(p for p in (str(self.root / "jupyter"),
                                            base.get("JUPYTER_PATH", "")) if p)
-        return {**base, "JUPYTER_PATH": path, PRECOMPUTED: str(self.results),
-                SOCKETS: str(self.sockets)}
+        env = {**base, "JUPYTER_PATH": path, PRECOMPUTED: str(self.results),
+               SOCKETS: str(self.sockets)}
+        if self.server_address:
+            env[SERVER] = self.server_address
+        return env
 
     def close(self) -> None:
+        self._stop_server()
         uids = {int(p.name.removeprefix("uid-")) for p in self.sockets.glob("uid-*")}
         end_processes_of(uids)
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def _stop_server(self) -> None:
+        self.server_address = ""
+        if self.server is not None and self.server.poll() is None:
+            self.server.terminate()
+            try:
+                self.server.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
+                self.server.wait()
+        if self.server is not None and self.server.stdout is not None:
+            self.server.stdout.close()
 
 
 def end_processes_of(uids: set[int]) -> int:
@@ -110,11 +158,12 @@ def _chown_tree(root: str, uid: int, gid: int) -> None:
             os.chown(os.path.join(folder, name), uid, gid, follow_symlinks=False)
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 2 or argv[0] != "-f":
-        print("usage: python -m autograder.sandbox.kernel -f CONNECTION_FILE", file=sys.stderr)
-        return 2
-    connection = argv[1]
+def prepare_kernel(connection: str) -> str:
+    """Everything a confined kernel does before ipykernel starts, in the notebook's folder:
+    take this student's results, a scratch home, the memory limit and, as root, a uid of
+    its own in a private file system. Returns the kernel's private copy of the connection
+    file. Runs in the launcher (direct start) or in the server's child
+    (``kernel_server``)."""
     here = os.getcwd()
     student = Path(here).parent.name
     scratch = tempfile.mkdtemp(prefix="kernel-")
@@ -139,6 +188,50 @@ def main(argv: list[str]) -> int:
                 max_tasks=MAX_TASKS)
         os.chdir(here)  # re-enter the folder through the new mounts
         os.environ["HOME"] = scratch
+    return private_copy
+
+
+def through_server(address: str, connection: str) -> int:
+    """Have the kernel server fork this kernel; stay as its stand-in for nbgrader: pass
+    interrupts on and end with its exit status. Raises OSError when the server cannot
+    be reached (the caller then starts the kernel itself)."""
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    conn.connect(address)
+    body = json.dumps({"cwd": os.getcwd(), "env": dict(os.environ),
+                       "connection": os.path.abspath(connection)}).encode()
+    socket.send_fds(conn, [HEADER.pack(len(body)) + body], [0, 1, 2])
+    replies = conn.makefile("r")
+    started = json.loads(replies.readline() or "{}")
+    if "pid" not in started:
+        raise OSError(f"the kernel server refused: {started.get('error', 'no reply')}")
+
+    def forward(signum: int, _frame: object) -> None:
+        with contextlib.suppress(OSError):
+            conn.sendall(json.dumps({"signal": signum}).encode() + b"\n")
+
+    for signum in FORWARDED:
+        signal.signal(signum, forward)
+    for line in replies:
+        ended = json.loads(line)
+        if "exit" in ended:
+            code = int(ended["exit"])
+            return code if code >= 0 else 128 - code
+    return 1  # the server went away
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2 or argv[0] != "-f":
+        print("usage: python -m autograder.sandbox.kernel -f CONNECTION_FILE", file=sys.stderr)
+        return 2
+    connection = argv[1]
+    server = os.environ.pop(SERVER, "")
+    if server:
+        try:
+            return through_server(server, connection)
+        except OSError as error:
+            print(f"[course autograde] kernel server unavailable ({error}); starting the "
+                  "kernel directly", file=sys.stderr)
+    private_copy = prepare_kernel(connection)
     os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", "-f", private_copy])
     return 1  # not reached
 

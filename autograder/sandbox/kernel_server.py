@@ -1,0 +1,292 @@
+"""A fork server for confined notebook kernels (started by ``ConfinedKernels``).
+
+    python -m autograder.sandbox.kernel_server SOCKET
+
+A kernel started from scratch spends ~1.5 s before the notebook's first line has run:
+the interpreter, ipykernel, numpy and matplotlib are imported anew for each notebook.
+This server imports them once, never runs student code, and forks one child per kernel.
+The child confines itself exactly as the launcher would (``kernel.prepare_kernel``: own
+uid, no network, private files hidden, read-only file system) and then becomes an
+ordinary ipykernel with the launcher's environment, folder and standard streams.
+
+The launcher (``python -m autograder.sandbox.kernel``, the process nbgrader manages) talks
+to this server over ``SOCKET`` (a root-only folder): it sends its environment, folder and
+stdio, receives the kernel's pid, forwards interrupts, and relays the kernel's exit
+status. When the launcher dies (nbgrader kills it to end the kernel), the server kills the
+kernel. Messages are JSON, one per line; the request is length-prefixed and carries the
+launcher's stdin, stdout and stderr as passed file descriptors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import importlib
+import importlib.util
+import json
+import os
+import selectors
+import signal
+import socket
+import sys
+import traceback
+from typing import Any
+
+from autograder.sandbox.kernel import HEADER, prepare_kernel
+
+# what a notebook of this course imports first (the rest is cheap)
+# what a notebook of this course imports first (the rest is cheap). Not preloaded, as
+# their import looks at the running shell: matplotlib_inline's backend, tqdm.auto.
+PRELOAD = ("numpy", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
+           "IPython.core.pylabtools", "matplotlib", "matplotlib.pyplot",
+           "matplotlib.backends.backend_agg", "tqdm", "utils.checks", "utils.data",
+           "utils.gradient_check", "utils.plots", "utils.solver")
+INLINE = "module://matplotlib_inline.backend_inline"
+MAX_REQUEST = 1 << 20
+PR_SET_PDEATHSIG = 1
+
+
+def preload() -> None:
+    """Import what every kernel needs and warm matplotlib (font list, math text parser)
+    without choosing a pyplot backend, which the notebook's ``%matplotlib`` does."""
+    for name in PRELOAD:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+    with contextlib.suppress(ImportError):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        figure = Figure()
+        FigureCanvasAgg(figure)
+        figure.add_subplot().set_title(r"warm-up $\alpha_1^2$")
+        figure.canvas.draw()
+
+
+def read_request(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
+    """The launcher's request (cwd, env, argv) and its stdio descriptors."""
+    data, fds, _, _ = socket.recv_fds(conn, 65536, 3)
+    if len(data) < HEADER.size or len(fds) != 3:
+        for fd in fds:
+            os.close(fd)
+        raise ValueError("malformed kernel request")
+    (size,) = HEADER.unpack_from(data)
+    if size > MAX_REQUEST:
+        raise ValueError("kernel request too large")
+    body = data[HEADER.size:]
+    while len(body) < size:
+        chunk = conn.recv(size - len(body))
+        if not chunk:
+            raise ValueError("kernel request cut short")
+        body += chunk
+    return json.loads(body), fds
+
+
+def send(conn: socket.socket, message: dict[str, Any]) -> None:
+    with contextlib.suppress(OSError):
+        conn.sendall(json.dumps(message).encode() + b"\n")
+
+
+def become_kernel(request: dict[str, Any], fds: list[int], server: Server) -> None:
+    """In the forked child: drop the server's sockets, take the launcher's stdio, folder
+    and environment, confine this process and run ipykernel in it. Never returns."""
+    code = 1
+    try:
+        signal.set_wakeup_fd(-1)
+        for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        server.close_in_child()
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+            os.close(fd)
+        os.setsid()
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        connection = prepare_kernel(request["connection"])
+        _die_with_parent()
+        _as_if_started_here()
+        _draw_inline_figures_once()
+        argv = ["-f", connection]
+        if os.environ.get("JPY_PARENT_PID"):  # read when ipykernel was imported, here
+            argv.append(f"--IPKernelApp.parent_handle={os.environ['JPY_PARENT_PID']}")
+        launcher = importlib.util.find_spec("ipykernel_launcher")
+        sys.argv = [launcher.origin if launcher else "ipykernel_launcher", *argv]
+        from ipykernel.kernelapp import IPKernelApp
+
+        IPKernelApp.launch_instance(argv=argv)
+        code = 0
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 1
+    except BaseException:  # noqa: BLE001 - report anything, then end this process
+        traceback.print_exc()
+    finally:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
+
+
+def _die_with_parent() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _as_if_started_here() -> None:
+    """Undo what the preloaded modules took from the server's process, so the kernel is
+    the one ``python -m ipykernel_launcher`` would start in this folder: numpy's global
+    generator gets fresh entropy (``random`` reseeds itself at fork), matplotlib's
+    default backend comes from this environment (ipykernel's inline one, unless
+    MPLBACKEND says otherwise)."""
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed()
+    matplotlib = sys.modules.get("matplotlib")
+    if matplotlib is not None:
+        os.environ["MPLBACKEND"] = os.environ.get("MPLBACKEND") or INLINE
+        matplotlib.rcParams["backend"] = os.environ["MPLBACKEND"]
+
+
+def _draw_inline_figures_once() -> None:
+    """With the inline backend a figure is drawn twice after each cell: by pyplot's
+    interactive redraw, then again for the PNG that the notebook shows. The first draw
+    is never seen (it costs ~0.1 s per figure); skip it for inline figures. Other
+    backends keep their redraw."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is None:
+        return
+    redraw = pyplot._draw_all_if_interactive
+
+    def redraw_unless_inline() -> None:
+        if "inline" not in str(pyplot.rcParams._get("backend")):
+            redraw()
+
+    pyplot._draw_all_if_interactive = redraw_unless_inline
+
+
+class Server:
+    """One listening socket; per launcher connection, one kernel child."""
+
+    def __init__(self, path: str) -> None:
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.listener.bind(path)
+        self.listener.listen(16)
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(self.listener, selectors.EVENT_READ)
+        self.wake_r, self.wake_w = os.pipe()
+        for fd in (self.wake_r, self.wake_w):
+            os.set_blocking(fd, False)
+        signal.set_wakeup_fd(self.wake_w)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+        self.selector.register(self.wake_r, selectors.EVENT_READ)
+        # launcher connection -> its kernel's pid (None once the kernel has ended)
+        self.kernels: dict[socket.socket, int | None] = {}
+        self.running = True
+
+    def serve(self) -> None:
+        signal.signal(signal.SIGTERM, self._stop)
+        while self.running:
+            for key, _ in self.selector.select():
+                if key.fileobj is self.listener:
+                    self._start_kernel()
+                elif key.fileobj == self.wake_r:
+                    with contextlib.suppress(BlockingIOError):
+                        os.read(self.wake_r, 4096)
+                    self._reap()
+                else:
+                    self._from_launcher(key.fileobj)
+        for conn, pid in self.kernels.items():
+            if pid is not None:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            conn.close()
+
+    def close_in_child(self) -> None:
+        """Close every descriptor of the server (detached first, so that no socket object
+        closes a number the kernel has reused by then)."""
+        self.selector.close()
+        for sock in [self.listener, *self.kernels]:
+            os.close(sock.detach())
+        os.close(self.wake_r)
+        os.close(self.wake_w)
+        self.kernels.clear()
+
+    def _stop(self, *_: object) -> None:
+        self.running = False
+
+    def _start_kernel(self) -> None:
+        conn, _ = self.listener.accept()
+        try:
+            request, fds = read_request(conn)
+        except (OSError, ValueError) as error:
+            send(conn, {"error": str(error)})
+            conn.close()
+            return
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            self.kernels[conn] = None
+            become_kernel(request, fds, self)
+        for fd in fds:
+            os.close(fd)
+        self.kernels[conn] = pid
+        self.selector.register(conn, selectors.EVENT_READ)
+        send(conn, {"pid": pid})
+
+    def _from_launcher(self, conn: socket.socket) -> None:
+        pid = self.kernels.get(conn)
+        try:
+            data = conn.recv(4096)
+        except OSError:
+            data = b""
+        if not data:  # the launcher is gone: so is its kernel
+            if pid is not None:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            self._forget(conn)
+            return
+        for line in data.splitlines():
+            with contextlib.suppress(ValueError, KeyError, TypeError, OSError):
+                signum = int(json.loads(line)["signal"])
+                if signum in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL, signal.SIGHUP,
+                              signal.SIGQUIT) and pid is not None:
+                    os.kill(pid, signum)
+
+    def _reap(self) -> None:
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            for conn, kernel in list(self.kernels.items()):
+                if kernel == pid:
+                    send(conn, {"exit": os.waitstatus_to_exitcode(status)})
+                    self.kernels[conn] = None
+
+    def _forget(self, conn: socket.socket) -> None:
+        self.kernels.pop(conn, None)
+        with contextlib.suppress(KeyError, ValueError):
+            self.selector.unregister(conn)
+        conn.close()
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("usage: python -m autograder.sandbox.kernel_server SOCKET", file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # course autograde ends it on Ctrl-C
+    # as ipykernel_launcher does: the folder is not on sys.path (ipykernel puts '' there)
+    if sys.path and sys.path[0] in ("", os.getcwd()):
+        del sys.path[0]
+    preload()
+    server = Server(argv[0])
+    print("ready", flush=True)
+    server.serve()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

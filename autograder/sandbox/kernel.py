@@ -46,6 +46,8 @@ MEMORY_BYTES = 6 << 30
 KERNEL_NAME = "course-confined"
 SERVER = "COURSE_KERNEL_SERVER"  # the kernel server's socket (autograder.sandbox.kernel_server)
 HEADER = struct.Struct("!I")  # a request's length, before it
+# what the launcher passes on to its kernel (nbgrader's SIGKILL cannot be caught: the
+# server ends the kernel when the launcher's connection closes)
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 
@@ -100,7 +102,8 @@ class ConfinedKernels:
     def wait_for_server(self, timeout: float = 60.0) -> bool:
         """Wait until the kernel server is ready; False (kernels then start directly, more
         slowly) when it failed to start."""
-        if self.server_address or self.server is None or self.server.stdout is None:
+        if self.server_address or self.server is None or self.server.stdout is None \
+                or self.server.stdout.closed:  # ready, never started, or stopped
             return bool(self.server_address)
         ready, _, _ = select.select([self.server.stdout], [], [], timeout)
         if ready and self.server.stdout.readline().strip() == "ready":

@@ -32,9 +32,8 @@ import sys
 import traceback
 from typing import Any
 
-from autograder.sandbox.kernel import HEADER, prepare_kernel
+from autograder.sandbox.kernel import FORWARDED, HEADER, prepare_kernel
 
-# what a notebook of this course imports first (the rest is cheap)
 # what a notebook of this course imports first (the rest is cheap). Not preloaded, as
 # their import looks at the running shell: matplotlib_inline's backend, tqdm.auto.
 PRELOAD = ("numpy", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
@@ -63,7 +62,7 @@ def preload() -> None:
 
 
 def read_request(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
-    """The launcher's request (cwd, env, argv) and its stdio descriptors."""
+    """The launcher's request (cwd, env, connection file) and its stdio descriptors."""
     data, fds, _, _ = socket.recv_fds(conn, 65536, 3)
     if len(data) < HEADER.size or len(fds) != 3:
         for fd in fds:
@@ -249,8 +248,7 @@ class Server:
         for line in data.splitlines():
             with contextlib.suppress(ValueError, KeyError, TypeError, OSError):
                 signum = int(json.loads(line)["signal"])
-                if signum in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL, signal.SIGHUP,
-                              signal.SIGQUIT) and pid is not None:
+                if signum in FORWARDED and pid is not None:
                     os.kill(pid, signum)
 
     def _reap(self) -> None:

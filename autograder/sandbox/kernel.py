@@ -40,6 +40,7 @@ from autograder.sandbox.isolation import confine, unprivileged_ids
 
 PRECOMPUTED = "COURSE_PRECOMPUTED"  # folder of <student>.json, set by course autograde
 SOCKETS = "COURSE_KERNEL_SOCKETS"  # the folder of the kernels' unix sockets
+SCRATCH = "COURSE_KERNEL_SCRATCH"  # where each kernel gets its home (removed by close())
 RESULTS = "GRADER_CELL_RESULTS"  # what the kernel receives: this student's results (JSON)
 MAX_TASKS = 64  # ipykernel runs a handful of threads
 MEMORY_BYTES = 6 << 30
@@ -72,6 +73,9 @@ class ConfinedKernels:
         self.sockets = self.root / "sockets"
         self.sockets.mkdir()
         self.sockets.chmod(0o1733)  # anyone may create a socket; no one may list them
+        self.scratch = self.root / "scratch"  # one private home per kernel, under it
+        self.scratch.mkdir()
+        self.scratch.chmod(0o711)
         spec = self.root / "jupyter" / "kernels" / KERNEL_NAME
         spec.mkdir(parents=True)
         (spec / "kernel.json").write_text(json.dumps({
@@ -116,12 +120,14 @@ class ConfinedKernels:
         path = os.pathsep.join(p for p in (str(self.root / "jupyter"),
                                            base.get("JUPYTER_PATH", "")) if p)
         env = {**base, "JUPYTER_PATH": path, PRECOMPUTED: str(self.results),
-               SOCKETS: str(self.sockets)}
+               SOCKETS: str(self.sockets), SCRATCH: str(self.scratch)}
         if self.server_address:
             env[SERVER] = self.server_address
         return env
 
     def close(self) -> None:
+        """Stop the server, end what the kernels left running and remove the folder (with
+        every kernel's home and private connection file)."""
         self._stop_server()
         uids = {int(p.name.removeprefix("uid-")) for p in self.sockets.glob("uid-*")}
         end_processes_of(uids)
@@ -169,9 +175,10 @@ def prepare_kernel(connection: str) -> str:
     (``kernel_server``)."""
     here = os.getcwd()
     student = Path(here).parent.name
-    scratch = tempfile.mkdtemp(prefix="kernel-")
     precomputed = os.environ.pop(PRECOMPUTED, "")
     sockets = os.environ.pop(SOCKETS, "")
+    # in the run's folder, so that ConfinedKernels.close() removes it with the rest
+    scratch = tempfile.mkdtemp(prefix="kernel-", dir=os.environ.pop(SCRATCH, "") or None)
     results = Path(precomputed) / f"{student}.json"
     if precomputed and results.is_file():
         os.environ[RESULTS] = results.read_text()

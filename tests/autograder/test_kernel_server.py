@@ -32,7 +32,8 @@ PROBE = [
     "         'server_env_hidden': 'COURSE_KERNEL_SERVER' not in os.environ,\n"
     "         'mplbackend': os.environ.get('MPLBACKEND'), 'root': os.geteuid() == 0}\n"
     "print(json.dumps(facts))",
-    "print(json.dumps({'ppid': os.getppid(), 'random': float(np.random.rand())}))",
+    "print(json.dumps({'ppid': os.getppid(), 'random': float(np.random.rand()),\n"
+    "                  'home': os.environ['HOME']}))",
     "fig, ax = plt.subplots()\nax.plot([1, 3, 2])\nax.set_title(r'$\\alpha$ plot')",
     "1 / 0",
 ]
@@ -75,6 +76,7 @@ def probes(tmp_path_factory):
             runs[mode] = [run_probe(kernels, folder) for _ in range(2 if mode == "server" else 1)]
             runs[mode + "_pid"] = kernels.server.pid if kernels.server else None
             runs[mode + "_folder"] = folder
+            runs[mode + "_root"] = kernels.root
         finally:
             kernels.close()
     return runs
@@ -105,6 +107,17 @@ def test_server_kernels_look_like_direct_ones(probes):
         assert image["data"]["image/png"] == direct[4][-1]["data"]["image/png"]  # drawn once
         assert outputs[5][0]["ename"] == "ZeroDivisionError"
     assert facts(direct, 2)["has_results"] and facts(direct, 2)["backend"].endswith("inline")
+
+
+def test_kernel_homes_are_removed_with_the_run(probes):
+    """Each kernel's home (with its copy of the connection file) lies in the run's folder
+    and is gone after close(): a class of hundreds leaves nothing in /tmp."""
+    for mode in ("server", "direct"):
+        homes = [Path(facts(outputs, 3)["home"]) for outputs in probes[mode]]
+        assert len(set(homes)) == len(homes)
+        for home in homes:
+            assert home.is_relative_to(probes[mode + "_root"]) and not home.exists()
+        assert not probes[mode + "_root"].exists()
 
 
 def test_each_forked_kernel_has_its_own_random_state(probes):

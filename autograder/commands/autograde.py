@@ -79,10 +79,16 @@ def grade_chunk(course: Path, suite: runner.LoadedSuite, chunk: list[str],
     kernels = ConfinedKernels(tool_env())  # its kernel server warms up during the suite
 
     def run_logged(cmd: list[str]) -> str:
-        proc = subprocess.Popen(cmd, cwd=course, env=kernels.env(tool_env()),
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        procs.append(proc)
-        log.append(proc.communicate()[0])
+        # output to a file, and wait for nbgrader itself: a process that a notebook left
+        # behind may hold a pipe open (and print bytes that are not UTF-8) until
+        # kernels.close() ends it
+        with tempfile.TemporaryFile() as output:
+            proc = subprocess.Popen(cmd, cwd=course, env=kernels.env(tool_env()),
+                                    stdout=output, stderr=subprocess.STDOUT)
+            procs.append(proc)
+            proc.wait()
+            output.seek(0)
+            log.append(output.read().decode("utf-8", errors="replace"))
         return log[-1]
 
     try:

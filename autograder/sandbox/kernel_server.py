@@ -13,8 +13,10 @@ The launcher (``python -m autograder.sandbox.kernel``, the process nbgrader mana
 to this server over ``SOCKET`` (a root-only folder): it sends its environment, folder and
 stdio, receives the kernel's pid, forwards interrupts, and relays the kernel's exit
 status. When the launcher dies (nbgrader kills it to end the kernel), the server kills the
-kernel. Messages are JSON, one per line; the request is length-prefixed and carries the
-launcher's stdin, stdout and stderr as passed file descriptors.
+kernel and every process the kernel started (its session), as nbgrader kills the process
+group of a kernel it started itself. Messages are JSON, one per line; the request is
+length-prefixed and carries the launcher's stdin, stdout and stderr as passed file
+descriptors.
 """
 
 from __future__ import annotations
@@ -126,6 +128,20 @@ def become_kernel(request: dict[str, Any], fds: list[int], server: Server) -> No
         os._exit(code)
 
 
+def signal_kernel(pid: int, signum: int) -> None:
+    """Signal a kernel and every process it started, as jupyter_client signals the process
+    group of a kernel it launched itself (each forked kernel leads a session of its own).
+    A process a notebook left behind would otherwise outlive the kernel and keep
+    nbgrader's output open."""
+    try:
+        os.killpg(pid, signum)
+    except ProcessLookupError:  # forked a moment ago: not yet the leader of its session
+        with contextlib.suppress(OSError):
+            os.kill(pid, signum)
+    except OSError:
+        pass
+
+
 def _die_with_parent() -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -196,8 +212,7 @@ class Server:
                     self._from_launcher(key.fileobj)
         for conn, pid in self.kernels.items():
             if pid is not None:
-                with contextlib.suppress(OSError):
-                    os.kill(pid, signal.SIGKILL)
+                signal_kernel(pid, signal.SIGKILL)
             conn.close()
 
     def close_in_child(self) -> None:
@@ -241,24 +256,26 @@ class Server:
             data = b""
         if not data:  # the launcher is gone: so is its kernel
             if pid is not None:
-                with contextlib.suppress(OSError):
-                    os.kill(pid, signal.SIGKILL)
+                signal_kernel(pid, signal.SIGKILL)
             self._forget(conn)
             return
         for line in data.splitlines():
-            with contextlib.suppress(ValueError, KeyError, TypeError, OSError):
+            with contextlib.suppress(ValueError, KeyError, TypeError):
                 signum = int(json.loads(line)["signal"])
                 if signum in FORWARDED and pid is not None:
-                    os.kill(pid, signum)
+                    signal_kernel(pid, signum)
 
     def _reap(self) -> None:
         while True:
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
+            try:  # WNOWAIT: the pid stays the kernel's until the processes it left are ended
+                ended = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
             except ChildProcessError:
                 return
-            if pid == 0:
+            if ended is None:
                 return
+            pid = ended.si_pid
+            signal_kernel(pid, signal.SIGKILL)  # what it started dies with it
+            _, status = os.waitpid(pid, 0)
             for conn, kernel in list(self.kernels.items()):
                 if kernel == pid:
                     send(conn, {"exit": os.waitstatus_to_exitcode(status)})

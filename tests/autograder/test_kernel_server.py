@@ -197,6 +197,32 @@ def test_killing_the_launcher_ends_the_kernel(kernel):
     assert wait_until(lambda: not alive(pid))
 
 
+# a process the notebook leaves behind, holding the kernel's stdout (nbgrader's output)
+LEFTOVER = ("import os, subprocess\n"
+            "child = subprocess.Popen(['sleep', '300'])\n"
+            "print(os.getpid(), child.pid)")
+
+
+def test_processes_the_kernel_started_end_with_it(kernel):
+    """When nbgrader kills the launcher, the processes the kernel started must go too, as
+    they do for a kernel started directly (jupyter_client kills its process group):
+    a leftover holding nbgrader's output would stall the grading run."""
+    _, km, client = kernel
+    pid, child = map(int, ask(client, LEFTOVER)[1].split())
+    assert alive(child)
+    km.shutdown_kernel(now=True)
+    assert wait_until(lambda: not alive(pid) and not alive(child))
+
+
+def test_processes_end_with_a_kernel_that_exits(kernel):
+    """A kernel that ends by itself (a crash, os._exit) takes its processes along."""
+    _, km, client = kernel
+    pid, child = map(int, ask(client, LEFTOVER)[1].split())
+    client.execute("os._exit(0)")
+    assert wait_until(lambda: not alive(pid) and not alive(child))
+    assert wait_until(lambda: not km.is_alive())
+
+
 def test_the_kernels_exit_status_reaches_nbgrader(kernel):
     """A kernel that exits (a student's os._exit) ends its launcher with the same code,
     so jupyter_client sees a dead kernel."""

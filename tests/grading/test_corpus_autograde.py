@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import html
+import time
 
 import pytest
 from corpus_cases import CASES, HW
@@ -56,18 +57,20 @@ def class_run(corpus):
         make_submission(corpus.course / "submitted" / name / HW, HW, "source")
     folders = {p.parent.name: p for p in (corpus.course / "submitted").glob(f"*/{HW}")}
     before = {name: digest(folder) for name, folder in folders.items()}
-    runs = []
+    runs, seconds = [], []
     for _ in range(2):
+        start = time.monotonic()
         proc = course_cmd("autograde", HW, "--workers", "2", "--cell-timeout", "10",
                           cwd=corpus.course, env=corpus.env, timeout=1800)
+        seconds.append(time.monotonic() - start)
         runs.append((proc, grades_csv(corpus.course), gradebook_cells(corpus.course)))
     after = {name: digest(folder) for name, folder in folders.items()}
-    return runs, before, after
+    return runs, before, after, seconds
 
 
 def test_autograde_finishes_and_grades_everyone(corpus, class_run):
     """Does `course autograde` exit 0 both times with a score for every student?"""
-    runs, before, _ = class_run
+    runs, before, _, _ = class_run
     for proc, grades, _ in runs:
         assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
         assert "Traceback" not in proc.stdout + proc.stderr
@@ -80,7 +83,7 @@ def test_autograde_holds(corpus, class_run, case):
     """Does nbgrader's gradebook give each autograded cell exactly the points of the tests
     the case does not break?"""
     require(corpus, case)
-    runs, _, _ = class_run
+    runs, _, _, _ = class_run
     _, grades, cells = runs[0]
     expected = expected_cells(case.lost)
     assert cells[case.student_id] == pytest.approx(expected)
@@ -89,7 +92,7 @@ def test_autograde_holds(corpus, class_run, case):
 
 def test_bystanders_are_unaffected(class_run):
     """Do correct submissions graded in the same batch keep every point?"""
-    runs, _, _ = class_run
+    runs, _, _, _ = class_run
     for _, _, cells in runs:
         for name in BYSTANDERS:
             assert cells[name] == pytest.approx(expected_cells(()))
@@ -111,9 +114,16 @@ def test_feedback_shows_the_suites_results_without_the_tests(corpus, class_run):
         assert "BEGIN HIDDEN TESTS" not in text and "grade_cell(" not in text, page
 
 
+def test_grading_waits_for_no_leftover_process(class_run):
+    """The 'fork' and 'shell' cases leave `sleep 607` / `sleep 608` behind in their kernels,
+    holding nbgrader's output open: a run must not wait for them (it did, ten minutes)."""
+    _, _, _, seconds = class_run
+    assert max(seconds) < 600, f"course autograde took {seconds} s"
+
+
 def test_regrading_is_idempotent(class_run):
     """Does a second run give every student the same grades, cell by cell?"""
-    runs, _, _ = class_run
+    runs, _, _, _ = class_run
     (_, grades1, cells1), (_, grades2, cells2) = runs
     assert grades1 == grades2
     assert cells1 == cells2
@@ -122,7 +132,7 @@ def test_regrading_is_idempotent(class_run):
 def test_submissions_and_course_are_untouched(corpus, class_run):
     """Are all submissions byte-identical after two runs, the reference intact, and no
     process left behind?"""
-    _, before, after = class_run
+    _, before, after, _ = class_run
     assert after == before
     assert digest(corpus.course / "source") == corpus.source_before
     assert leftover_processes() == []

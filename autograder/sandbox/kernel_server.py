@@ -36,23 +36,38 @@ from typing import Any
 
 from autograder.sandbox.kernel import FORWARDED, HEADER, prepare_kernel
 
-# what a notebook of this course imports first (the rest is cheap). Not preloaded, as
-# their import looks at the running shell: matplotlib_inline's backend, tqdm.auto.
+# what a kernel and a notebook of this course import first (the rest is cheap):
+# ipykernel.debugger (debugpy, ~0.2 s) and sqlite3 (history) are imported while ipykernel
+# initializes. Not preloaded, as their import looks at the running shell:
+# matplotlib_inline's backend, tqdm.auto.
 PRELOAD = ("numpy", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
+           "ipykernel.debugger", "sqlite3", "pdb", "faulthandler",
            "IPython.core.pylabtools", "matplotlib", "matplotlib.pyplot",
            "matplotlib.backends.backend_agg", "tqdm", "utils.checks", "utils.data",
            "utils.gradient_check", "utils.plots", "utils.solver")
 INLINE = "module://matplotlib_inline.backend_inline"
 MAX_REQUEST = 1 << 20
+QUIET_DEBUGPY = "PYDEVD_DISABLE_FILE_VALIDATION"
 PR_SET_PDEATHSIG = 1
+
+
+# environment variables that the preloaded modules set at import (debugpy sets one only
+# if it is missing); each kernel gets them again on top of its own environment
+SET_BY_PRELOAD: dict[str, str] = {}
 
 
 def preload() -> None:
     """Import what every kernel needs and warm matplotlib (font list, math text parser)
     without choosing a pyplot backend, which the notebook's ``%matplotlib`` does."""
+    before = dict(os.environ)
+    # debugpy would warn on stderr that breakpoints may be missed; no one debugs here
+    os.environ.setdefault(QUIET_DEBUGPY, "1")
     for name in PRELOAD:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
+    if QUIET_DEBUGPY not in before:
+        del os.environ[QUIET_DEBUGPY]
+    SET_BY_PRELOAD.update((k, v) for k, v in os.environ.items() if before.get(k) != v)
     with contextlib.suppress(ImportError):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -152,7 +167,9 @@ def _as_if_started_here() -> None:
     the one ``python -m ipykernel_launcher`` would start in this folder: numpy's global
     generator gets fresh entropy (``random`` reseeds itself at fork), matplotlib's
     default backend comes from this environment (ipykernel's inline one, unless
-    MPLBACKEND says otherwise)."""
+    MPLBACKEND says otherwise), and what the imports put in the environment is there."""
+    for name, value in SET_BY_PRELOAD.items():
+        os.environ.setdefault(name, value)
     numpy = sys.modules.get("numpy")
     if numpy is not None:
         numpy.random.seed()

@@ -30,7 +30,9 @@ PROBE = [
     "         'home_is_scratch': os.environ['HOME'] != os.getcwd(),\n"
     "         'has_results': 'GRADER_CELL_RESULTS' in os.environ,\n"
     "         'server_env_hidden': 'COURSE_KERNEL_SERVER' not in os.environ,\n"
-    "         'mplbackend': os.environ.get('MPLBACKEND'), 'root': os.geteuid() == 0}\n"
+    "         'mplbackend': os.environ.get('MPLBACKEND'), 'root': os.geteuid() == 0,\n"
+    "         'pydevd': os.environ.get('PYDEVD_USE_FRAME_EVAL'),\n"
+    "         'preloaded': sorted(m for m in ('pdb', 'sqlite3', 'debugpy') if m in sys.modules)}\n"
     "print(json.dumps(facts))",
     "print(json.dumps({'ppid': os.getppid(), 'random': float(np.random.rand()),\n"
     "                  'home': os.environ['HOME']}))",
@@ -184,7 +186,10 @@ def test_an_interrupt_reaches_the_forked_kernel(kernel):
     km.interrupt_kernel()
     reply = client.get_shell_msg(timeout=10)["content"]
     assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
-    assert ask(client, "print(6 * 7)")[1].strip() == "42"  # and it lives on
+    # and it lives on (asked through the reply: ipykernel itself sometimes drops the first
+    # print after an interrupt, direct kernels too -- measured 2 in 12)
+    again = client.execute_interactive("x = 6 * 7", user_expressions={"x": "x"}, timeout=30)
+    assert again["content"]["user_expressions"]["x"]["data"]["text/plain"] == "42"
 
 
 def test_killing_the_launcher_ends_the_kernel(kernel):

@@ -12,8 +12,10 @@ import nbformat
 import pytest
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
+from traitlets.config import Config
 
 from autograder.release.build import tool_env
+from autograder.sandbox.client import GradingKernelClient
 from autograder.sandbox.kernel import KERNEL_NAME, ConfinedKernels
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +49,17 @@ def notebook_folder(tmp_path: Path) -> Path:
     return folder
 
 
+def manager_config(kernels: ConfinedKernels) -> Config:
+    """The KernelManager settings that course autograde gives nbgrader, as traitlets config."""
+    config = Config()
+    for arg in kernels.nbgrader_args():
+        key, value = arg.removeprefix("--").split("=", 1)
+        section, name = key.split(".")
+        if section == "KernelManager":
+            config[section][name] = value
+    return config
+
+
 def run_probe(kernels: ConfinedKernels, folder: Path) -> list[dict]:
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in PROBE])
     env_before = dict(os.environ)
@@ -54,10 +67,11 @@ def run_probe(kernels: ConfinedKernels, folder: Path) -> list[dict]:
     try:
         client = NotebookClient(nb, kernel_name=KERNEL_NAME, allow_errors=True, timeout=60,
                                 resources={"metadata": {"path": str(folder)}},
-                                shutdown_kernel="immediate")
-        client.km = client.create_kernel_manager()
-        client.km.transport, client.km.ip = "ipc", str(kernels.sockets / "kernel")
+                                shutdown_kernel="immediate", config=manager_config(kernels))
+        clients = []
+        client.on_cell_execute = lambda **_: clients.append(type(client.kc))
         client.execute()
+        assert clients and set(clients) == {GradingKernelClient}
     finally:
         os.environ.clear()
         os.environ.update(env_before)

@@ -1,0 +1,58 @@
+"""The kernel client nbgrader uses for confined kernels (``ConfinedKernels.nbgrader_args``
+passes ``--KernelManager.client_factory``).
+
+jupyter_client's client is ready once the kernel has answered a ``kernel_info`` request
+on the shell channel and sent something on iopub. Then it waits until iopub has been quiet
+for 0.2 s, which drops the status messages of its own requests. nbclient ignores every
+message that does not answer one of its requests, so that wait buys nothing, and it costs
+0.2 s per notebook (0.4 s per hw1 student). This client takes what has already arrived and
+goes on. Otherwise it is the same.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from queue import Empty
+
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.manager import KernelManager
+
+DRAIN_SECONDS = 0.01  # how long to wait for iopub messages that are already on their way
+
+
+class GradingKernelClient(AsyncKernelClient):
+    """``AsyncKernelClient`` whose ``wait_for_ready`` returns without the quiet period."""
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (math.inf if timeout is None else timeout)
+        if not isinstance(self.parent, KernelManager):  # no manager: heartbeats first
+            while not await self.is_alive():
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond to heartbeats in {timeout} s")
+                await asyncio.sleep(0.2)
+        while True:
+            self.kernel_info()
+            try:
+                reply = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                reply = None
+            if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                try:  # iopub is connected once the request's status message arrives
+                    await self.iopub_channel.get_msg(timeout=0.2)
+                except Empty:
+                    pass
+                else:
+                    self._handle_kernel_info_reply(reply)
+                    break
+            if not await self.is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout} s")
+        while True:
+            try:
+                await self.iopub_channel.get_msg(timeout=DRAIN_SECONDS)
+            except Empty:
+                return
+

@@ -56,6 +56,16 @@ def test_packages_import_from_any_folder(tmp_path, module):
     assert proc.returncode == 0, proc.stderr
 
 
+def test_nbformat_imports_without_the_slow_iri_parser(tmp_path):
+    """nbformat imports jsonschema's format checkers; with rfc3987-syntax installed that
+    import builds three Earley parsers (1.6 s for each nbgrader command). The pinned
+    jsonschema does not pull it in."""
+    code = "import sys, nbformat.validator; print('rfc3987_syntax' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                          text=True)
+    assert proc.returncode == 0 and proc.stdout.strip() == "False", proc.stdout + proc.stderr
+
+
 def test_course_command_is_installed():
     """Is the `course` console script installed next to the interpreter?"""
     course = Path(sys.executable).with_name("course")

@@ -55,4 +55,3 @@ class GradingKernelClient(AsyncKernelClient):
                 await self.iopub_channel.get_msg(timeout=DRAIN_SECONDS)
             except Empty:
                 return
-

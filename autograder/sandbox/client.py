@@ -11,13 +11,11 @@ goes on. Otherwise it is the same.
 
 from __future__ import annotations
 
-import asyncio
 import math
 import time
 from queue import Empty
 
 from jupyter_client.asynchronous import AsyncKernelClient
-from jupyter_client.manager import KernelManager
 
 DRAIN_SECONDS = 0.01  # how long to wait for iopub messages that are already on their way
 
@@ -26,12 +24,9 @@ class GradingKernelClient(AsyncKernelClient):
     """``AsyncKernelClient`` whose ``wait_for_ready`` returns without the quiet period."""
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
+        # made by KernelManager.client() (its client_factory), so the manager knows
+        # whether the kernel lives: no heartbeat wait first, as in jupyter_client
         deadline = time.monotonic() + (math.inf if timeout is None else timeout)
-        if not isinstance(self.parent, KernelManager):  # no manager: heartbeats first
-            while not await self.is_alive():
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"Kernel didn't respond to heartbeats in {timeout} s")
-                await asyncio.sleep(0.2)
         while True:
             self.kernel_info()
             try:

@@ -41,6 +41,8 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
     p.add_argument("--no-feedback", action="store_true", help="skip feedback generation")
 
 
+# nbconvert's HTMLExporter without its slow re-parse of each page (autograder.feedback_html)
+FEEDBACK_EXPORTER = "autograder.feedback_html.FeedbackHTMLExporter"
 # nbgrader's own format plus the time, so autograde.log shows where a run spends it
 LOG_FORMAT = "%(asctime)s.%(msecs)03d [%(name)s | %(levelname)s] %(message)s"
 
@@ -127,7 +129,8 @@ def grade_chunk(course: Path, suite: runner.LoadedSuite, chunk: list[str],
     corrections = reconcile(db_url(course), hw, scores)
     executed = executed_students(course, hw, chunk, suite.assignment.notebooks)
     if executed and not args.no_feedback:
-        run_logged(nbgrader_cmd("generate_feedback", hw, course, executed, everyone))
+        run_logged(nbgrader_cmd("generate_feedback", hw, course, executed, everyone,
+                                f"--GenerateFeedback.exporter_class={FEEDBACK_EXPORTER}"))
     return "\n".join(log), corrections
 
 

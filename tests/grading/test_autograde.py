@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,5 @@ def test_feedback_hides_hidden_tests(graded_class):
         for page in pages:
             text = page.read_text()
             assert "grade_cell(" not in text and "BEGIN HIDDEN TESTS" not in text
+            images = re.findall(r"<img\b[^>]*>", text)
+            assert images and all(" alt=" in tag for tag in images), page

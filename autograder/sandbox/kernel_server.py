@@ -40,11 +40,12 @@ from autograder.sandbox.kernel import FORWARDED, HEADER, prepare_kernel
 # ipykernel.debugger (debugpy, ~0.2 s) and sqlite3 (history) are imported while ipykernel
 # initializes. Not preloaded, as their import looks at the running shell:
 # matplotlib_inline's backend, tqdm.auto.
+FIGURES = "autograder.sandbox.figures"
 PRELOAD = ("numpy", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
            "ipykernel.debugger", "sqlite3", "pdb", "faulthandler",
            "IPython.core.pylabtools", "matplotlib", "matplotlib.pyplot",
            "matplotlib.backends.backend_agg", "tqdm", "utils.checks", "utils.data",
-           "utils.gradient_check", "utils.plots", "utils.solver")
+           "utils.gradient_check", "utils.plots", "utils.solver", FIGURES)
 INLINE = "module://matplotlib_inline.backend_inline"
 MAX_REQUEST = 1 << 20
 QUIET_DEBUGPY = "PYDEVD_DISABLE_FILE_VALIDATION"
@@ -123,6 +124,9 @@ def become_kernel(request: dict[str, Any], fds: list[int], server: Server) -> No
         _die_with_parent()
         _as_if_started_here()
         _draw_inline_figures_once()
+        figures = sys.modules.get(FIGURES)  # preloaded, unless matplotlib is missing
+        if figures is not None:
+            figures.install()
         argv = ["-f", connection]
         if os.environ.get("JPY_PARENT_PID"):  # read when ipykernel was imported, here
             argv.append(f"--IPKernelApp.parent_handle={os.environ['JPY_PARENT_PID']}")

@@ -1,0 +1,99 @@
+"""Inline figures of confined kernels: one draw gives matplotlib's tight PNG."""
+
+from __future__ import annotations
+
+import base64
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from IPython.core import pylabtools
+from png_compare import pixels, same_picture
+
+from autograder.sandbox.figures import one_draw_print_figure, tight_png
+from utils.plots import plot_cost_curves, show_image_grid
+
+
+def subplots_with_tight_layout():
+    fig, axes = plt.subplots(1, 2, figsize=(8, 3))
+    axes[0].plot([1, 3, 2], label="a line")
+    axes[0].legend()
+    axes[1].imshow(np.random.default_rng(0).random((5, 5)))
+    axes[1].set_title(r"$\alpha^2$ image")
+    fig.tight_layout()
+    return fig
+
+
+def image_grid():
+    rng = np.random.default_rng(1)
+    return show_image_grid(rng.random((20, 64)), labels=np.arange(20) % 10,
+                           class_names=[str(i) for i in range(10)], ncols=10,
+                           image_shape=(8, 8), title="Some images")
+
+
+def constrained_layout():
+    fig = plt.figure(layout="constrained")
+    fig.add_subplot().plot(np.sin(np.linspace(0, 6, 50)))
+    return fig
+
+
+def heatmap_with_colorbar():
+    fig, ax = plt.subplots(figsize=(6, 4))
+    fig.colorbar(ax.imshow(np.random.default_rng(2).random((4, 4))), ax=ax)
+    ax.set_ylabel("regularization strength")
+    return fig
+
+
+def cost_curves():
+    ax = plot_cost_curves({"lr=0.1": np.exp(-np.arange(50) / 9.0)}, xlabel="step",
+                          ylabel="cost", logy=True, title="Cost per step")
+    return ax.figure
+
+
+FIGURES = [subplots_with_tight_layout, image_grid, constrained_layout,
+           heatmap_with_colorbar, cost_curves]
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.mark.parametrize("make", FIGURES, ids=lambda f: f.__name__)
+def test_one_draw_matches_matplotlibs_tight_png(make):
+    fig = make()
+    ours = tight_png(fig)
+    assert ours is not None
+    assert same_picture(ours, pylabtools.print_figure(fig, "png"))
+
+
+def test_the_comparison_sees_a_changed_figure():
+    fig = subplots_with_tight_layout()
+    before = tight_png(fig)
+    fig.axes[0].plot([0, 2], [1, 3], lw=3, color="red")
+    after = pylabtools.print_figure(fig, "png")
+    assert not same_picture(before, after)
+    assert same_picture(tight_png(fig), after)
+
+
+def test_a_figure_drawn_outside_itself_takes_matplotlibs_path():
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.plot([0, 1])
+    ax.text(-0.6, 0.5, "a label left of the figure", transform=ax.transAxes)
+    assert tight_png(fig) is None
+    printed = one_draw_print_figure(pylabtools.print_figure)(fig, "png")
+    assert printed == pylabtools.print_figure(fig, "png")  # the text is in view
+
+
+def test_the_wrapper_keeps_print_figures_contract():
+    fig = subplots_with_tight_layout()
+    wrapped = one_draw_print_figure(pylabtools.print_figure)
+    encoded = wrapped(fig, "png", base64=True)
+    assert base64.b64decode(encoded) == tight_png(fig)
+    assert wrapped(fig, "svg").startswith("<?xml")
+    assert wrapped(fig, "png", bbox_inches=None) == pylabtools.print_figure(
+        fig, "png", bbox_inches=None)
+    retina = wrapped(fig, "retina")
+    assert pixels(retina).shape[1] > 1.9 * pixels(tight_png(fig)).shape[1]
+    assert wrapped(plt.figure(), "png") is None  # an empty figure shows nothing

@@ -13,6 +13,7 @@ figure goes through matplotlib's own path.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 from binascii import b2a_base64
@@ -25,9 +26,6 @@ from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.image import imsave
-
-# what pylabtools.print_figure passes on its own; anything else goes to matplotlib
-OWN_ARGS = {"fmt", "bbox_inches", "base64"}
 
 
 def tight_png(fig: Figure) -> bytes | None:
@@ -71,7 +69,12 @@ def one_draw_print_figure(original: Callable[..., Any]) -> Callable[..., Any]:
                      base64: bool = False, **kwargs: Any) -> Any:
         plain = (fmt == "png" and bbox_inches == "tight" and not kwargs
                  and (fig.axes or fig.lines))
-        data = tight_png(fig) if plain else None
+        data = None
+        if plain:
+            # whatever goes wrong here is matplotlib's path to report (the student's
+            # own artist that fails to draw, say), with its usual traceback
+            with contextlib.suppress(Exception):
+                data = tight_png(fig)
         if data is None:
             return original(fig, fmt, bbox_inches=bbox_inches, base64=base64, **kwargs)
         return b2a_base64(data, newline=False).decode("ascii") if base64 else data

@@ -97,3 +97,14 @@ def test_the_wrapper_keeps_print_figures_contract():
     retina = wrapped(fig, "retina")
     assert pixels(retina).shape[1] > 1.9 * pixels(tight_png(fig)).shape[1]
     assert wrapped(plt.figure(), "png") is None  # an empty figure shows nothing
+
+
+def test_a_figure_that_fails_to_draw_fails_as_in_matplotlib():
+    fig, ax = plt.subplots()
+    ax.plot([0, 1])
+    ax.text(0.5, 0.5, r"$\frac{1}{$")  # math text that does not parse
+    wrapped = one_draw_print_figure(pylabtools.print_figure)
+    with pytest.raises(ValueError, match="frac"):
+        pylabtools.print_figure(fig, "png")
+    with pytest.raises(ValueError, match="frac"):
+        wrapped(fig, "png")

@@ -5,10 +5,10 @@ The inline backend shows a figure as a PNG cropped to its tight bounding box
 without painting, then resizes the figure to the box and draws it again on a new
 renderer, which computes every tick and text layout a second time. Drawing the figure
 once at its own size, measuring the box on that same renderer and cutting the box out
-of the painted pixels gives the same picture at a fraction of the cost: ~0.05 s of a
-~0.12 s figure in the hw1 notebooks. When something is drawn outside the figure (a
-label that the tight box would bring back into view), cutting cannot show it, and the
-figure goes through matplotlib's own path.
+of the painted pixels gives the same picture for less: 0.38 s per student over the 8
+figures of the hw1 notebooks (5.15 s -> 4.78 s of cells). When something is drawn
+outside the figure (a label that the tight box would bring back into view), cutting
+cannot show it, and the figure goes through matplotlib's own path.
 """
 
 from __future__ import annotations

@@ -36,11 +36,12 @@ from typing import Any
 
 from autograder.sandbox.kernel import FORWARDED, HEADER, prepare_kernel
 
+# prints the inline figures of each kernel from one draw
+FIGURES = "autograder.sandbox.figures"
 # what a kernel and a notebook of this course import first (the rest is cheap):
 # ipykernel.debugger (debugpy, ~0.2 s) and sqlite3 (history) are imported while ipykernel
 # initializes. Not preloaded, as their import looks at the running shell:
 # matplotlib_inline's backend, tqdm.auto.
-FIGURES = "autograder.sandbox.figures"
 PRELOAD = ("numpy", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
            "ipykernel.debugger", "sqlite3", "pdb", "faulthandler",
            "IPython.core.pylabtools", "matplotlib", "matplotlib.pyplot",

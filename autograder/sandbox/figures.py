@@ -84,11 +84,9 @@ def one_draw_print_figure(original: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def install() -> None:
-    """Use the one-draw path for the inline figures of this process. Call it before the
-    notebook's ``%matplotlib inline``, which binds IPython's ``print_figure``."""
+    """Use the one-draw path for the inline figures of this process (once, in a kernel
+    just forked). Call it before the notebook's ``%matplotlib inline``, which binds
+    IPython's ``print_figure``."""
     from IPython.core import pylabtools
 
-    if getattr(pylabtools.print_figure, "__wrapped_by__", None) == __name__:
-        return
     pylabtools.print_figure = one_draw_print_figure(pylabtools.print_figure)
-    pylabtools.print_figure.__wrapped_by__ = __name__  # type: ignore[attr-defined]

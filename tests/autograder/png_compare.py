@@ -16,10 +16,10 @@ def pixels(png: bytes | str) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=np.int16)
 
 
-def crop_difference(a: bytes | str, b: bytes | str) -> tuple[tuple[int, int], int]:
-    """(size difference in pixels, number of pixels of ``a`` that differ by more than a
-    third of the scale in some colour channel from every pixel of ``b`` within two
-    pixels of the same place). The same figure cut at a sub-pixel offset counts ~0."""
+def crop_difference(a: bytes | str, b: bytes | str) -> tuple[tuple[int, int], float]:
+    """(size difference in pixels, share of the pixels of ``a`` that differ by more than
+    a third of the scale in some colour channel from every pixel of ``b`` within two
+    pixels of the same place). The same figure cut at a sub-pixel offset gives ~0."""
     x, y = pixels(a), pixels(b)
     size = (abs(x.shape[0] - y.shape[0]), abs(x.shape[1] - y.shape[1]))
     h = min(x.shape[0], y.shape[0]) - 2 * REACH
@@ -29,11 +29,12 @@ def crop_difference(a: bytes | str, b: bytes | str) -> tuple[tuple[int, int], in
     for u in range(2 * REACH + 1):
         for v in range(2 * REACH + 1):
             np.minimum(nearest, np.abs(inner - y[u:u + h, v:v + w]).max(axis=2), out=nearest)
-    return size, int((nearest > 85).sum())
+    return size, float((nearest > 85).mean())
 
 
 def same_picture(a: bytes | str, b: bytes | str) -> bool:
-    """Do two PNGs show the same figure, up to two pixels of crop and 0.1% of pixels?"""
+    """Do two PNGs show the same figure, up to two pixels of crop and 0.06% of pixels?
+    (The test figures cut from one draw differ from matplotlib's by at most 0.037%; one
+    3-pixel line drawn across a plot of ``test_figures`` changes 0.10%.)"""
     size, far = crop_difference(a, b)
-    height, width = pixels(b).shape[:2]
-    return max(size) <= REACH and far <= height * width // 1000
+    return max(size) <= REACH and far <= 0.0006

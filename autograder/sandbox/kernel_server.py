@@ -38,6 +38,8 @@ from autograder.sandbox.kernel import FORWARDED, HEADER, prepare_kernel
 
 # prints the inline figures of each kernel from one draw
 FIGURES = "autograder.sandbox.figures"
+# formats library frames of tracebacks without parsing their files in each kernel
+TRACEBACKS = "autograder.sandbox.tracebacks"
 # what a kernel and a notebook of this course import first (the rest is cheap):
 # ipykernel.debugger (debugpy, ~0.2 s) and sqlite3 (history) are imported while ipykernel
 # initializes. Not preloaded, as their import looks at the running shell:
@@ -46,7 +48,7 @@ PRELOAD = ("numpy", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqs
            "ipykernel.debugger", "sqlite3", "pdb", "faulthandler",
            "IPython.core.pylabtools", "matplotlib", "matplotlib.pyplot",
            "matplotlib.backends.backend_agg", "tqdm", "utils.checks", "utils.data",
-           "utils.gradient_check", "utils.plots", "utils.solver", FIGURES)
+           "utils.gradient_check", "utils.plots", "utils.solver", FIGURES, TRACEBACKS)
 INLINE = "module://matplotlib_inline.backend_inline"
 MAX_REQUEST = 1 << 20
 QUIET_DEBUGPY = "PYDEVD_DISABLE_FILE_VALIDATION"
@@ -70,6 +72,9 @@ def preload() -> None:
     if QUIET_DEBUGPY not in before:
         del os.environ[QUIET_DEBUGPY]
     SET_BY_PRELOAD.update((k, v) for k, v in os.environ.items() if before.get(k) != v)
+    tracebacks = sys.modules.get(TRACEBACKS)  # preloaded, unless IPython is missing
+    if tracebacks is not None:
+        tracebacks.install()
     with contextlib.suppress(ImportError):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure

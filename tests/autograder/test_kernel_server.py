@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -14,10 +15,13 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from png_compare import same_picture
 from traitlets.config import Config
+from traitlets.utils.importstring import import_item
 
 from autograder.release.build import tool_env
 from autograder.sandbox.client import GradingKernelClient
 from autograder.sandbox.kernel import KERNEL_NAME, ConfinedKernels
+from autograder.sandbox.manager import GradingKernelManager
+from autograder.sandbox.tracebacks import LIBRARY_LINES
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_ROOT = os.geteuid() == 0
@@ -42,8 +46,11 @@ PROBE = [
     "fig, ax = plt.subplots()\nax.plot([1, 3, 2])\nax.set_title(r'$\\alpha$ plot')",
     "1 / 0",
     "from matplotlib.figure import Figure\n"
+    "from IPython.core import ultratb\n"
     "png = get_ipython().display_formatter.formatters['image/png']\n"
-    "print(json.dumps({'png': png.lookup_by_type(Figure).func.__module__}))",
+    "print(json.dumps({'png': png.lookup_by_type(Figure).func.__module__,\n"
+    "                  'raw_frames_above': ultratb.FAST_THRESHOLD}))",
+    "plt.imshow(np.array([]))",  # an error raised deep inside matplotlib's long files
 ]
 
 
@@ -64,6 +71,13 @@ def manager_config(kernels: ConfinedKernels) -> Config:
     return config
 
 
+def manager_class(kernels: ConfinedKernels) -> type:
+    """The kernel manager that course autograde gives nbgrader's Execute preprocessor."""
+    (name,) = [arg.split("=", 1)[1] for arg in kernels.nbgrader_args()
+               if arg.startswith("--Execute.kernel_manager_class=")]
+    return import_item(name)
+
+
 def run_probe(kernels: ConfinedKernels, folder: Path) -> list[dict]:
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in PROBE])
     env_before = dict(os.environ)
@@ -71,11 +85,12 @@ def run_probe(kernels: ConfinedKernels, folder: Path) -> list[dict]:
     try:
         client = NotebookClient(nb, kernel_name=KERNEL_NAME, allow_errors=True, timeout=60,
                                 resources={"metadata": {"path": str(folder)}},
-                                shutdown_kernel="immediate", config=manager_config(kernels))
-        clients = []
-        client.on_cell_execute = lambda **_: clients.append(type(client.kc))
+                                shutdown_kernel="immediate", config=manager_config(kernels),
+                                kernel_manager_class=manager_class(kernels))
+        used = []
+        client.on_cell_execute = lambda **_: used.append((type(client.km), type(client.kc)))
         client.execute()
-        assert clients and set(clients) == {GradingKernelClient}
+        assert used and set(used) == {(GradingKernelManager, GradingKernelClient)}
     finally:
         os.environ.clear()
         os.environ.update(env_before)
@@ -128,8 +143,30 @@ def test_server_kernels_look_like_direct_ones(probes):
         assert same_picture(image["data"]["image/png"], direct[4][-1]["data"]["image/png"])
         assert outputs[5][0]["ename"] == "ZeroDivisionError"
         assert facts(outputs, 6)["png"] == "autograder.sandbox.figures"
+        assert facts(outputs, 6)["raw_frames_above"] == LIBRARY_LINES
+        # matplotlib's long files are shown from the raw frame (autograder.sandbox.tracebacks)
+        # with the same frames, and the cell's own frame exactly as before
+        assert frame_headers(outputs[7]) == frame_headers(direct[7])
+        assert cell_frame(outputs[7]) == cell_frame(direct[7])
     assert facts(direct, 6)["png"] == "IPython.core.pylabtools"
+    assert facts(direct, 6)["raw_frames_above"] > LIBRARY_LINES
+    assert len(frame_headers(direct[7])) >= 3  # pyplot, the Axes method, the image module
     assert facts(direct, 2)["has_results"] and facts(direct, 2)["backend"].endswith("inline")
+
+
+def plain_traceback(outputs: list) -> list[str]:
+    (error,) = [o for o in outputs if o["output_type"] == "error"]
+    return [re.sub(r"\x1b\[[0-9;]*m", "", part) for part in error["traceback"]]
+
+
+def frame_headers(outputs: list) -> list[str]:
+    """The "File <path>:<line>, in <function>" line of each library frame."""
+    return [part.splitlines()[0] for part in plain_traceback(outputs) if part.startswith("File ")]
+
+
+def cell_frame(outputs: list) -> str:
+    (part,) = [p for p in plain_traceback(outputs) if p.startswith("Cell In[")]
+    return part
 
 
 def test_kernel_homes_are_removed_with_the_run(probes):

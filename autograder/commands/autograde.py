@@ -1,12 +1,14 @@
 """``course autograde <hw> [--workers N]``: nbgrader autograde + feedback + grades.csv.
 
-Submissions are read from ``submitted/<student>/<hw>/`` and never modified. Students are
-split across N workers; each grades its students' code with the suite (in the sandbox,
-outside any notebook kernel), then runs nbgrader autograde on their notebooks in confined
-kernels (``autograder.sandbox.kernel``: the hidden test cells show the results computed
-before), reconciles the gradebook with the suite's points (``autograder.gradebook``: a
+Submissions are read from ``submitted/<student>/<hw>/`` and never modified. N workers take
+students in shrinking batches (``autograder.batches``), so they finish together even when
+some notebooks run much longer than others. For each batch, a worker grades the students'
+code with the suite (in the sandbox, outside any notebook kernel), then runs nbgrader
+autograde on their notebooks in confined kernels (``autograder.sandbox.kernel``: the
+hidden test cells show the results computed before). At the end each worker reconciles
+the gradebook with the suite's points for its students (``autograder.gradebook``: a
 notebook that crashed, lost its test cells or tampered with its kernel can neither cost
-nor gain autograded points), and generates feedback. A re-run regrades everyone with the
+nor gain autograded points) and generates their feedback. A re-run regrades everyone with the
 same result; an interrupted run keeps the finished grades and lists who remains.
 """
 
@@ -19,10 +21,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from autograder import runner
+from autograder.batches import Batches
 from autograder.gradebook import reconcile, write_grades
 from autograder.notebook_cells import unrunnable
 from autograder.paths import CourseError, course_root
@@ -69,69 +73,87 @@ def nbgrader_cmd(verb: str, hw: str, course: Path, chunk: list[str], everyone: l
     return cmd
 
 
-def grade_chunk(course: Path, suite: runner.LoadedSuite, chunk: list[str],
+def grade_share(course: Path, suite: runner.LoadedSuite, batches: Batches,
                 everyone: list[str], args: argparse.Namespace,
-                procs: list[subprocess.Popen]) -> tuple[str, list]:
-    """One worker's pipeline for its students: the suite on their code, nbgrader autograde
-    of their notebooks in confined kernels, reconciliation of the gradebook with the
-    suite, then feedback (which must show the reconciled scores). Returns (log,
-    corrections)."""
+                procs: list[subprocess.Popen]) -> tuple[list[str], str, list]:
+    """One worker's pipeline. For each batch it takes: the suite on the students' code,
+    then nbgrader autograde of their notebooks in confined kernels. Once no batch is
+    left: reconciliation of the gradebook with the suite (a notebook can neither cost
+    nor gain autograded points), then feedback for all its students (which must show the
+    reconciled scores). Returns (its students, log, corrections)."""
     hw = suite.assignment.id
-    log = []
+    log: list[str] = []
+    mine: list[str] = []
+    scores: dict[str, dict[str, float]] = {}
     kernels = ConfinedKernels(tool_env())  # its kernel server warms up during the suite
 
     def run_logged(cmd: list[str]) -> str:
         # output to a file, and wait for nbgrader itself: a process that a notebook left
         # behind may hold a pipe open (and print bytes that are not UTF-8) until
         # kernels.close() ends it
+        if batches.stopped:  # interrupted: start nothing new
+            return ""
         with tempfile.TemporaryFile() as output:
             proc = subprocess.Popen(cmd, cwd=course, env=kernels.env(tool_env()),
                                     stdout=output, stderr=subprocess.STDOUT)
             procs.append(proc)
+            if batches.stopped:  # interrupted while it started
+                proc.terminate()
             proc.wait()
             output.seek(0)
             log.append(output.read().decode("utf-8", errors="replace"))
         return log[-1]
 
     try:
-        scores = {}
-        for student in chunk:
-            result = runner.grade(suite, course / "submitted" / student / hw)
-            cells = cell_results(result)
-            kernels.add_results(student, cells)
-            scores[student] = {cell: entry["points"] for cell, entry in cells.items()}
-        problems = {s: unrunnable(course / "submitted" / s / hw, suite.assignment.notebooks)
-                    for s in chunk}
-        for student, problem in problems.items():
-            if problem:
-                log.append(f"[course autograde | ERROR] {student} kept out of nbgrader: "
-                           f"{problem}")
-        pending = [s for s in chunk if not problems[s]]
-        if pending and not kernels.wait_for_server():
-            log.append("[course autograde | WARNING] the kernel server did not start; "
-                       "each kernel starts from scratch (slower)")
-        while pending:  # nbgrader stops the whole run on some students: go on without them
-            text = run_logged(nbgrader_cmd("autograde", hw, course, pending, everyone,
-                                           f"--Execute.timeout={args.cell_timeout}",
-                                           *kernels.nbgrader_args()))
-            seen = {s: first_mention(text, s, hw) for s in pending}
-            left = [s for s in pending if seen[s] < 0]
-            started = [s for s in pending if seen[s] >= 0]
-            if not left or not started:
-                break
-            culprit = max(started, key=seen.__getitem__)
-            log.append(f"[course autograde | ERROR] nbgrader stopped while grading {culprit}; "
-                       f"going on with the {len(left)} student(s) it did not reach")
-            pending = left
+        while batch := batches.take():
+            mine += batch
+            for student in batch:
+                result = runner.grade(suite, course / "submitted" / student / hw)
+                cells = cell_results(result)
+                kernels.add_results(student, cells)
+                scores[student] = {cell: entry["points"] for cell, entry in cells.items()}
+            autograde_batch(batch, course, hw, suite.assignment.notebooks, everyone, args,
+                            kernels, log, run_logged)
     finally:
         kernels.close()
-        restore_owner(course, hw, chunk)
+        restore_owner(course, hw, mine)
+    if batches.stopped:
+        return mine, "\n".join(log), []
     corrections = reconcile(db_url(course), hw, scores)
-    executed = executed_students(course, hw, chunk, suite.assignment.notebooks)
+    executed = executed_students(course, hw, mine, suite.assignment.notebooks)
     if executed and not args.no_feedback:
         run_logged(nbgrader_cmd("generate_feedback", hw, course, executed, everyone,
                                 f"--GenerateFeedback.exporter_class={FEEDBACK_EXPORTER}"))
-    return "\n".join(log), corrections
+    return mine, "\n".join(log), corrections
+
+
+def autograde_batch(batch: list[str], course: Path, hw: str, notebooks: list[str],
+                    everyone: list[str], args: argparse.Namespace, kernels: ConfinedKernels,
+                    log: list[str], run_logged: Callable[[list[str]], str]) -> None:
+    """nbgrader autograde of one batch's notebooks. Students whose notebooks nbgrader
+    cannot take are kept out; when nbgrader stops on one student, it runs again for
+    those it did not reach."""
+    problems = {s: unrunnable(course / "submitted" / s / hw, notebooks) for s in batch}
+    for student, problem in problems.items():
+        if problem:
+            log.append(f"[course autograde | ERROR] {student} kept out of nbgrader: {problem}")
+    pending = [s for s in batch if not problems[s]]
+    if pending and not kernels.wait_for_server():
+        log.append("[course autograde | WARNING] the kernel server did not start; "
+                   "each kernel starts from scratch (slower)")
+    while pending:  # nbgrader stops the whole run on some students: go on without them
+        text = run_logged(nbgrader_cmd("autograde", hw, course, pending, everyone,
+                                       f"--Execute.timeout={args.cell_timeout}",
+                                       *kernels.nbgrader_args()))
+        seen = {s: first_mention(text, s, hw) for s in pending}
+        left = [s for s in pending if seen[s] < 0]
+        started = [s for s in pending if seen[s] >= 0]
+        if not left or not started:
+            break
+        culprit = max(started, key=seen.__getitem__)
+        log.append(f"[course autograde | ERROR] nbgrader stopped while grading {culprit}; "
+                   f"going on with the {len(left)} student(s) it did not reach")
+        pending = left
 
 
 def first_mention(log: str, student: str, hw: str) -> int:
@@ -172,16 +194,17 @@ def run(args: argparse.Namespace) -> int:
         # generated student version goes to a throwaway folder
         generate(hw, course, release_to=Path(tmp))
     workers = max(1, min(args.workers, len(students)))
-    chunks = [students[i::workers] for i in range(workers)]
+    batches = Batches(students, workers)
     print(f"autograding {len(students)} submission(s) of {hw} with {workers} worker(s)...",
           flush=True)
     procs: list[subprocess.Popen] = []
     pool = ThreadPoolExecutor(max_workers=workers)
-    futures = [pool.submit(grade_chunk, course, suite, chunk, students, args, procs)
-               for chunk in chunks]
+    futures = [pool.submit(grade_share, course, suite, batches, students, args, procs)
+               for _ in range(workers)]
     try:
         outcomes = [f.result() for f in futures]
     except KeyboardInterrupt:
+        batches.stop()
         for proc in procs:
             proc.terminate()
         pool.shutdown(wait=False, cancel_futures=True)
@@ -191,8 +214,8 @@ def run(args: argparse.Namespace) -> int:
               f"{', '.join(remaining)}. Re-run `course autograde {hw}` to finish.")
         return 130
     pool.shutdown()
-    logs = [(chunk, log) for chunk, (log, _) in zip(chunks, outcomes, strict=True)]
-    corrections = [c for _, found in outcomes for c in found]
+    logs = [(mine, log) for mine, log, _ in outcomes]
+    corrections = [c for _, _, found in outcomes for c in found]
     executed = executed_students(course, hw, students, suite.assignment.notebooks)
     failed = [s for s in students if s not in executed]
     rows = write_grades(db_url(course), hw, students, course / "grades.csv")

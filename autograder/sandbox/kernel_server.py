@@ -40,15 +40,18 @@ from autograder.sandbox.kernel import FORWARDED, HEADER, prepare_kernel
 FIGURES = "autograder.sandbox.figures"
 # formats library frames of tracebacks without parsing their files in each kernel
 TRACEBACKS = "autograder.sandbox.tracebacks"
+# makes %autoreload skip the modules that a confined kernel cannot change
+RELOADS = "autograder.sandbox.reloads"
 # what a kernel and a notebook of this course import first (the rest is cheap):
 # ipykernel.debugger (debugpy, ~0.2 s) and sqlite3 (history) are imported while ipykernel
 # initializes. Not preloaded, as their import looks at the running shell:
 # matplotlib_inline's backend, tqdm.auto.
 PRELOAD = ("numpy", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
            "ipykernel.debugger", "sqlite3", "pdb", "faulthandler",
-           "IPython.core.pylabtools", "matplotlib", "matplotlib.pyplot",
-           "matplotlib.backends.backend_agg", "tqdm", "utils.checks", "utils.data",
-           "utils.gradient_check", "utils.plots", "utils.solver", FIGURES, TRACEBACKS)
+           "IPython.core.pylabtools", "IPython.extensions.autoreload", "matplotlib",
+           "matplotlib.pyplot", "matplotlib.backends.backend_agg", "tqdm", "utils.checks",
+           "utils.data", "utils.gradient_check", "utils.plots", "utils.solver", FIGURES,
+           TRACEBACKS, RELOADS)
 INLINE = "module://matplotlib_inline.backend_inline"
 MAX_REQUEST = 1 << 20
 QUIET_DEBUGPY = "PYDEVD_DISABLE_FILE_VALIDATION"
@@ -133,6 +136,9 @@ def become_kernel(request: dict[str, Any], fds: list[int], server: Server) -> No
         figures = sys.modules.get(FIGURES)  # preloaded, unless matplotlib is missing
         if figures is not None:
             figures.install()
+        reloads = sys.modules.get(RELOADS)  # preloaded, unless IPython is missing
+        if reloads is not None:  # the folders prepare_kernel left writable
+            reloads.watch_only([os.getcwd(), os.environ["HOME"]])
         argv = ["-f", connection]
         if os.environ.get("JPY_PARENT_PID"):  # read when ipykernel was imported, here
             argv.append(f"--IPKernelApp.parent_handle={os.environ['JPY_PARENT_PID']}")

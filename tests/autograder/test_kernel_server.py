@@ -295,6 +295,28 @@ def test_the_kernels_exit_status_reaches_nbgrader(kernel):
     assert km.provisioner.process.returncode == 3
 
 
+AUTORELOAD_STATE = (
+    "import json\n"
+    "reloader = get_ipython().magics_manager.registry['AutoreloadMagics']._reloader\n"
+    "print(json.dumps({'skipped': sorted(reloader.skip_modules),\n"
+    "                  'watched': sorted(reloader.modules_mtimes)}))")
+
+
+def test_autoreload_watches_only_what_the_kernel_can_change(kernel):
+    """%autoreload 2 in a forked kernel: a module the notebook rewrites in its folder is
+    reloaded before the next cell, while numpy, matplotlib and utils, which a confined
+    kernel cannot change, are no longer looked at before every cell."""
+    _, _, client = kernel
+    ask(client, "%load_ext autoreload\n%autoreload 2\nimport numpy, utils.plots")
+    ask(client, "open('probe_mod.py', 'w').write('VALUE = 1\\n')\nimport probe_mod")
+    ask(client, "import time\ntime.sleep(0.05)\nopen('probe_mod.py', 'w').write('VALUE = 2\\n')")
+    assert ask(client, "print(probe_mod.VALUE)")[1].strip() == "2"
+    state = json.loads(ask(client, AUTORELOAD_STATE)[1])
+    assert state["watched"] == ["probe_mod"]
+    assert {"numpy", "matplotlib.pyplot", "utils.plots"} <= set(state["skipped"])
+    assert "probe_mod" not in state["skipped"]
+
+
 def test_closing_ends_the_server_and_its_kernels(kernel):
     kernels, _, client = kernel
     pid = int(ask(client, "import os; print(os.getpid())")[1])

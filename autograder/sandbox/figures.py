@@ -1,4 +1,5 @@
-"""Inline figures of confined kernels, drawn once instead of twice.
+"""Inline figures of confined kernels, drawn once instead of twice, with text measured
+once per kernel instead of once per renderer.
 
 The inline backend shows a figure as a PNG cropped to its tight bounding box
 (``bbox_inches="tight"``). To know that box, matplotlib draws the whole figure once
@@ -9,6 +10,13 @@ of the painted pixels gives the same picture for less: 0.38 s per student over t
 figures of the hw1 notebooks (5.15 s -> 4.78 s of cells). When something is drawn
 outside the figure (a label that the tight box would bring back into view), cutting
 cannot show it, and the figure goes through matplotlib's own path.
+
+matplotlib caches the size of each piece of text (and the parse of each math text) per
+renderer, and every figure gets new renderers: one for ``tight_layout``, one for the
+picture. An Agg renderer's measurements depend only on the text, its font properties,
+the resolution and the font settings, so ``share_text_metrics`` keeps one cache for the
+whole kernel (the tick labels of the next figure, a log axis's ``$10^{-2}$`` parsed once):
+0.2 s per hw1 student.
 """
 
 from __future__ import annotations
@@ -22,10 +30,20 @@ from typing import Any
 
 import matplotlib
 import numpy as np
+from matplotlib import text as mtext
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.image import imsave
+from matplotlib.mathtext import MathTextParser
+
+# the settings, besides a text's font properties, that decide its measured size
+FONT_SETTINGS = ("font.serif", "font.sans-serif", "font.cursive", "font.fantasy",
+                 "font.monospace", "text.hinting", "text.hinting_factor",
+                 "text.kerning_factor", "mathtext.fontset", "mathtext.rm", "mathtext.it",
+                 "mathtext.bf", "mathtext.bfit", "mathtext.sf", "mathtext.tt", "mathtext.cal",
+                 "mathtext.fallback", "mathtext.default")
+MAX_MEASURED = 20_000  # texts kept by share_text_metrics (a few MB at most)
 
 
 def tight_png(fig: Figure) -> bytes | None:
@@ -81,6 +99,41 @@ def one_draw_print_figure(original: Callable[..., Any]) -> Callable[..., Any]:
 
     print_figure.__doc__ = original.__doc__
     return print_figure
+
+
+def font_settings() -> str:
+    """The current values of ``FONT_SETTINGS``, as one hashable string."""
+    return repr([matplotlib.rcParams._get(key) for key in FONT_SETTINGS])
+
+
+def share_text_metrics() -> None:
+    """Measure each text once per process for all Agg renderers of a resolution, and
+    parse each math text once for all of them, instead of once per renderer. Other
+    renderers keep matplotlib's cache."""
+    measured: dict[tuple, tuple[float, float, float]] = {}
+    parsers: dict[str, MathTextParser] = {}  # one per font settings
+    own = mtext._get_text_metrics_with_cache
+    agg_init = RendererAgg.__init__
+
+    def text_metrics(renderer: Any, text: str, fontprop: Any, ismath: Any,
+                     dpi: float) -> tuple[float, float, float]:
+        if type(renderer) is not RendererAgg:
+            return own(renderer, text, fontprop, ismath, dpi)
+        key = (text, fontprop.copy(), ismath, dpi, renderer.dpi, font_settings())
+        size = measured.get(key)
+        if size is None:
+            if len(measured) >= MAX_MEASURED:
+                measured.clear()
+            size = measured[key] = renderer.get_text_width_height_descent(
+                text, fontprop, ismath=ismath)
+        return size
+
+    def init(self: RendererAgg, *args: Any, **kwargs: Any) -> None:
+        agg_init(self, *args, **kwargs)
+        self.mathtext_parser = parsers.setdefault(font_settings(), self.mathtext_parser)
+
+    mtext._get_text_metrics_with_cache = text_metrics
+    RendererAgg.__init__ = init
 
 
 def install() -> None:

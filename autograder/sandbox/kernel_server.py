@@ -78,6 +78,9 @@ def preload() -> None:
     tracebacks = sys.modules.get(TRACEBACKS)  # preloaded, unless IPython is missing
     if tracebacks is not None:
         tracebacks.install()
+    figures = sys.modules.get(FIGURES)  # preloaded, unless matplotlib is missing
+    if figures is not None:  # before the warm-up, whose measurements the kernels inherit
+        figures.share_text_metrics()
     with contextlib.suppress(ImportError):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure

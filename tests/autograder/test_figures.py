@@ -1,16 +1,20 @@
-"""Inline figures of confined kernels: one draw gives matplotlib's tight PNG."""
+"""Inline figures of confined kernels: one draw gives matplotlib's tight PNG, and text
+measured once per kernel gives the same pictures."""
 
 from __future__ import annotations
 
 import base64
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from IPython.core import pylabtools
+from matplotlib import text as mtext
+from matplotlib.backends.backend_agg import RendererAgg
 from png_compare import pixels, same_picture
 
-from autograder.sandbox.figures import one_draw_print_figure, tight_png
+from autograder.sandbox.figures import one_draw_print_figure, share_text_metrics, tight_png
 from utils.plots import plot_cost_curves, show_image_grid
 
 
@@ -108,3 +112,48 @@ def test_a_figure_that_fails_to_draw_fails_as_in_matplotlib():
         pylabtools.print_figure(fig, "png")
     with pytest.raises(ValueError, match="frac"):
         wrapped(fig, "png")
+
+
+@pytest.fixture()
+def restore_metrics():
+    """Undo share_text_metrics after the test (it patches matplotlib for the process)."""
+    saved = mtext._get_text_metrics_with_cache, RendererAgg.__init__
+    yield
+    mtext._get_text_metrics_with_cache, RendererAgg.__init__ = saved
+
+
+@pytest.mark.parametrize("make", FIGURES, ids=lambda f: f.__name__)
+def test_shared_measurements_give_the_same_pictures(make, restore_metrics):
+    """With text measured once per process, is every figure (drawn twice as a new figure:
+    the second time from the cache) the picture matplotlib prints on its own?"""
+    own = pylabtools.print_figure(make(), "png")
+    share_text_metrics()
+    for _ in range(2):
+        assert same_picture(tight_png(make()), own)
+
+
+def test_a_text_is_measured_once_for_all_renderers(restore_metrics, monkeypatch):
+    """Is a text measured on one Agg renderer not measured again on the next, unless the
+    font settings changed?"""
+    share_text_metrics()
+    calls = []
+    measure = RendererAgg.get_text_width_height_descent
+
+    def counted(self, s, prop, ismath):
+        calls.append(s)
+        return measure(self, s, prop, ismath)
+
+    monkeypatch.setattr(RendererAgg, "get_text_width_height_descent", counted)
+
+    def width(text: str) -> float:
+        fig = plt.figure(dpi=100)
+        label = fig.text(0.5, 0.5, text)
+        return label.get_window_extent(RendererAgg(400, 300, 100)).width
+
+    first = [width("a label"), width(r"$10^{-2}$")]
+    assert [width("a label"), width(r"$10^{-2}$")] == first
+    assert calls == ["a label", r"$10^{-2}$"]
+    with matplotlib.rc_context({"mathtext.fontset": "cm", "font.sans-serif": ["DejaVu Serif"]}):
+        changed = [width("a label"), width(r"$10^{-2}$")]
+    assert calls[2:] == ["a label", r"$10^{-2}$"]
+    assert changed[0] != first[0] and changed[1] != first[1]

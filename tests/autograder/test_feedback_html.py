@@ -10,6 +10,7 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 from nbconvert.exporters import HTMLExporter
+from nbconvert.filters.highlight import Highlight2HTML
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from PIL import Image
 from traitlets.config import Config
@@ -61,3 +62,34 @@ def test_alt_is_added_only_to_tags_outside_raw_text():
     assert count == 2
     assert fixed == html.replace("<IMG src", f'<img alt="{MISSING_ALT}" src').replace(
         "<img\nsrc", f'<img alt="{MISSING_ALT}"\nsrc')
+
+
+def test_a_class_of_notebooks_highlights_each_cell_once(monkeypatch):
+    """Across the notebooks of one run (one exporter), is each distinct code cell
+    highlighted once, and is every page still nbconvert's, a student's own answer and a
+    %%bash cell included?"""
+    def student_notebook(student: int) -> nbformat.NotebookNode:
+        nb = notebook()
+        nb.cells.append(new_code_cell("%%bash\necho hi", execution_count=3))
+        nb.cells.append(new_code_cell(f"answer = {student}", execution_count=4))
+        return nb
+
+    notebooks = [student_notebook(s) for s in range(3)]
+    config = Config()
+    config.HTMLExporter.template_name = "classic"  # what nbgrader's feedback extends
+    theirs = [HTMLExporter(config=config).from_notebook_node(copy.deepcopy(nb))[0]
+              for nb in notebooks]
+    highlighted = []
+    highlight = Highlight2HTML.__call__
+
+    def counted(self, source, language=None, metadata=None):
+        highlighted.append(source)
+        return highlight(self, source, language, metadata)
+
+    monkeypatch.setattr(Highlight2HTML, "__call__", counted)
+    exporter = FeedbackHTMLExporter(config=config)
+    ours = [exporter.from_notebook_node(copy.deepcopy(nb))[0] for nb in notebooks]
+    assert [tree(page) for page in ours] == [tree(page) for page in theirs]
+    # the first page's four code cells, then each other student's own answer
+    assert highlighted == ["plot()", "print('<img>')", "%%bash\necho hi", "answer = 0",
+                           "answer = 1", "answer = 2"]

@@ -76,7 +76,9 @@ def tight_png(fig: Figure) -> bytes | None:
     image[rows.start - top:rows.stop - top, cols.start - left:cols.stop - left] = \
         painted[rows, cols]
     out = io.BytesIO()
-    imsave(out, image, format="png", dpi=dpi)
+    # zlib level 1 instead of Pillow's 6: a hw1 student's 8 figures encode in 0.15 s
+    # instead of 0.25 s, and take ~5% more room in the graded notebook
+    imsave(out, image, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})
     return out.getvalue()
 
 

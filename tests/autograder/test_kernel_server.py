@@ -298,8 +298,10 @@ def test_the_kernels_exit_status_reaches_nbgrader(kernel):
 AUTORELOAD_STATE = (
     "import json\n"
     "reloader = get_ipython().magics_manager.registry['AutoreloadMagics']._reloader\n"
+    "sources = reloader.deduper_reloader.source_by_modname\n"
     "print(json.dumps({'skipped': sorted(reloader.skip_modules),\n"
-    "                  'watched': sorted(reloader.modules_mtimes)}))")
+    "                  'watched': sorted(reloader.modules_mtimes),\n"
+    "                  'sources': sorted(name for name, text in sources.items() if text)}))")
 
 
 def test_autoreload_watches_only_what_the_kernel_can_change(kernel):
@@ -312,7 +314,7 @@ def test_autoreload_watches_only_what_the_kernel_can_change(kernel):
     ask(client, "import time\ntime.sleep(0.05)\nopen('probe_mod.py', 'w').write('VALUE = 2\\n')")
     assert ask(client, "print(probe_mod.VALUE)")[1].strip() == "2"
     state = json.loads(ask(client, AUTORELOAD_STATE)[1])
-    assert state["watched"] == ["probe_mod"]
+    assert state["watched"] == state["sources"] == ["probe_mod"]
     assert {"numpy", "matplotlib.pyplot", "utils.plots"} <= set(state["skipped"])
     assert "probe_mod" not in state["skipped"]
 

@@ -30,13 +30,15 @@ class Batches:
         self._lock = threading.Lock()
         self._stopped = False
 
-    def take(self) -> list[str]:
-        """The next batch, in the order the students were given; [] once none are left
-        or after ``stop``."""
+    def take(self, limit: int | None = None) -> list[str]:
+        """The next batch (at most ``limit`` students), in the order the students were
+        given; [] once none are left or after ``stop``."""
         with self._lock:
             if self._stopped:
                 return []
             size = max(self._smallest, math.ceil(len(self._left) / (2 * self._workers)))
+            if limit is not None:
+                size = min(size, max(1, limit))
             batch, self._left = self._left[:size], self._left[size:]
             return batch
 

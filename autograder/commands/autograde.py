@@ -3,13 +3,15 @@
 Submissions are read from ``submitted/<student>/<hw>/`` and never modified. N workers take
 students in shrinking batches (``autograder.batches``), so they finish together even when
 some notebooks run much longer than others. For each batch, a worker grades the students'
-code with the suite (in the sandbox, outside any notebook kernel), then runs nbgrader
+code with the suite (in the sandbox, outside any notebook kernel), runs nbgrader
 autograde on their notebooks in confined kernels (``autograder.sandbox.kernel``: the
-hidden test cells show the results computed before). At the end each worker reconciles
-the gradebook with the suite's points for its students (``autograder.gradebook``: a
-notebook that crashed, lost its test cells or tampered with its kernel can neither cost
-nor gain autograded points) and generates their feedback. A re-run regrades everyone with the
-same result; an interrupted run keeps the finished grades and lists who remains.
+hidden test cells show the results computed before), reconciles the gradebook with the
+suite's points (``autograder.gradebook``: a notebook that crashed, lost its test cells or
+tampered with its kernel can neither cost nor gain autograded points) and generates the
+students' feedback; the suite and the feedback run beside nbgrader's next batch. nbgrader
+commands are forked from a process that imported nbgrader once
+(``autograder.nbgrader_fork``). A re-run regrades everyone with the same result; an
+interrupted run keeps the finished grades and lists who remains.
 """
 
 from __future__ import annotations
@@ -17,17 +19,16 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from autograder import runner
-from autograder.batches import Batches
+from autograder.batches import SMALLEST, Batches
 from autograder.gradebook import reconcile, write_grades
+from autograder.nbgrader_fork import Command, NbgraderForks
 from autograder.notebook_cells import unrunnable
 from autograder.paths import CourseError, course_root
 from autograder.release.build import generate, tool_env
@@ -61,10 +62,10 @@ def students_of(course: Path, hw: str) -> list[str]:
     return sorted(p.parent.name for p in submitted.glob(f"*/{hw}") if p.is_dir())
 
 
-def nbgrader_cmd(verb: str, hw: str, course: Path, chunk: list[str], everyone: list[str],
-                 *extra: str) -> list[str]:
-    """``nbgrader <verb>`` restricted to the students of ``chunk``."""
-    cmd = [sys.executable, "-m", "nbgrader", verb, hw, "--force",
+def nbgrader_args(verb: str, hw: str, course: Path, chunk: list[str], everyone: list[str],
+                  *extra: str) -> list[str]:
+    """The arguments of ``nbgrader <verb>`` restricted to the students of ``chunk``."""
+    cmd = [verb, hw, "--force",
            f"--CourseDirectory.root={course}", f"--CourseDirectory.db_url={db_url(course)}",
            f"--NbGrader.log_format={LOG_FORMAT}", *extra]
     exclude = ",".join(s for s in everyone if s not in set(chunk))
@@ -73,58 +74,98 @@ def nbgrader_cmd(verb: str, hw: str, course: Path, chunk: list[str], everyone: l
     return cmd
 
 
-def grade_share(course: Path, suite: runner.LoadedSuite, batches: Batches,
-                everyone: list[str], args: argparse.Namespace,
-                procs: list[subprocess.Popen]) -> tuple[list[str], str, list]:
-    """One worker's pipeline. For each batch it takes: the suite on the students' code,
-    then nbgrader autograde of their notebooks in confined kernels. Once no batch is
-    left: reconciliation of the gradebook with the suite (a notebook can neither cost
-    nor gain autograded points), then feedback for all its students (which must show the
-    reconciled scores). Returns (its students, log, corrections)."""
-    hw = suite.assignment.id
-    log: list[str] = []
-    mine: list[str] = []
-    scores: dict[str, dict[str, float]] = {}
-    kernels = ConfinedKernels(tool_env())  # its kernel server warms up during the suite
+class Worker:
+    """One worker's pipeline. Per batch it takes: the suite on the students' code, then
+    nbgrader autograde of their notebooks in confined kernels (once the assignment is
+    ``registered`` in the gradebook); while nbgrader grades one batch, a second thread
+    runs the suite on the next (the first batch is small, so that nbgrader starts soon).
+    When no batch is left: reconciliation of the gradebook with the suite (a notebook
+    can neither cost nor gain autograded points), then feedback for all its students
+    (which must show the reconciled scores). Feedback per batch, beside nbgrader's next
+    batch, cost more than it saved: each run of generate_feedback has ~1 s of fixed cost,
+    and the processors are busy anyway."""
 
-    def run_logged(cmd: list[str]) -> str:
+    def __init__(self, course: Path, suite: runner.LoadedSuite, batches: Batches,
+                 everyone: list[str], args: argparse.Namespace, registered: Future[None],
+                 procs: list[Command]) -> None:
+        self.course, self.suite, self.batches = course, suite, batches
+        self.everyone, self.args, self.registered, self.procs = everyone, args, registered, procs
+        self.hw = suite.assignment.id
+        self.log: list[str] = []
+        self.mine: list[str] = []
+        self.scores: dict[str, dict[str, float]] = {}
+        # the kernel server and the nbgrader fork process warm up during the first suite
+        self.kernels = ConfinedKernels(tool_env())
+        self.forks = NbgraderForks(tool_env(), course)
+
+    def run(self) -> tuple[list[str], str, list]:
+        """Grade batches until none is left; returns (its students, log, corrections)."""
+        try:
+            try:
+                self.grade_batches()
+            finally:
+                self.kernels.close()
+                restore_owner(self.course, self.hw, self.mine)
+            return self.mine, "\n".join(self.log), self.finish()
+        finally:
+            self.forks.close()
+
+    def grade_batches(self) -> None:
+        ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="suite-ahead")
+        try:
+            batch = self.batches.take(limit=SMALLEST)
+            self.run_suite(batch)
+            while batch:
+                self.mine += batch
+                following = self.batches.take()
+                suite_done = ahead.submit(self.run_suite, following)
+                self.registered.result()
+                autograde_batch(batch, self.course, self.hw, self.suite.assignment.notebooks,
+                                self.everyone, self.args, self.kernels, self.log,
+                                self.run_logged)
+                suite_done.result()
+                batch = following
+        finally:
+            ahead.shutdown(cancel_futures=True)
+
+    def run_suite(self, batch: list[str]) -> None:
+        for student in batch:
+            if self.batches.stopped:
+                return
+            result = runner.grade(self.suite, self.course / "submitted" / student / self.hw)
+            cells = cell_results(result)
+            self.kernels.add_results(student, cells)
+            self.scores[student] = {cell: entry["points"] for cell, entry in cells.items()}
+
+    def finish(self) -> list:
+        """Reconcile the gradebook with the suite, then write feedback; the corrections."""
+        if self.batches.stopped:
+            return []
+        corrections = reconcile(db_url(self.course), self.hw, self.scores)
+        executed = executed_students(self.course, self.hw, self.mine,
+                                     self.suite.assignment.notebooks)
+        if executed and not self.args.no_feedback:
+            self.run_logged(nbgrader_args(
+                "generate_feedback", self.hw, self.course, executed, self.everyone,
+                f"--GenerateFeedback.exporter_class={FEEDBACK_EXPORTER}"))
+        return corrections
+
+    def run_logged(self, argv: list[str]) -> str:
+        """``nbgrader <argv>``; its output is added to the log and returned."""
         # output to a file, and wait for nbgrader itself: a process that a notebook left
         # behind may hold a pipe open (and print bytes that are not UTF-8) until
         # kernels.close() ends it
-        if batches.stopped:  # interrupted: start nothing new
+        if self.batches.stopped:  # interrupted: start nothing new
             return ""
-        with tempfile.TemporaryFile() as output:
-            proc = subprocess.Popen(cmd, cwd=course, env=kernels.env(tool_env()),
-                                    stdout=output, stderr=subprocess.STDOUT)
-            procs.append(proc)
-            if batches.stopped:  # interrupted while it started
-                proc.terminate()
-            proc.wait()
-            output.seek(0)
-            log.append(output.read().decode("utf-8", errors="replace"))
-        return log[-1]
-
-    try:
-        while batch := batches.take():
-            mine += batch
-            for student in batch:
-                result = runner.grade(suite, course / "submitted" / student / hw)
-                cells = cell_results(result)
-                kernels.add_results(student, cells)
-                scores[student] = {cell: entry["points"] for cell, entry in cells.items()}
-            autograde_batch(batch, course, hw, suite.assignment.notebooks, everyone, args,
-                            kernels, log, run_logged)
-    finally:
-        kernels.close()
-        restore_owner(course, hw, mine)
-    if batches.stopped:
-        return mine, "\n".join(log), []
-    corrections = reconcile(db_url(course), hw, scores)
-    executed = executed_students(course, hw, mine, suite.assignment.notebooks)
-    if executed and not args.no_feedback:
-        run_logged(nbgrader_cmd("generate_feedback", hw, course, executed, everyone,
-                                f"--GenerateFeedback.exporter_class={FEEDBACK_EXPORTER}"))
-    return mine, "\n".join(log), corrections
+        with tempfile.NamedTemporaryFile(prefix="nbgrader-", suffix=".log") as output:
+            command = self.forks.start(argv, self.course, self.kernels.env(tool_env()),
+                                       Path(output.name))
+            self.procs.append(command)
+            if self.batches.stopped:  # interrupted while it started
+                command.terminate()
+            self.forks.wait(command)
+            self.log.append(output.read().decode("utf-8", errors="replace"))
+        return self.log[-1]
 
 
 def autograde_batch(batch: list[str], course: Path, hw: str, notebooks: list[str],
@@ -142,9 +183,9 @@ def autograde_batch(batch: list[str], course: Path, hw: str, notebooks: list[str
         log.append("[course autograde | WARNING] the kernel server did not start; "
                    "each kernel starts from scratch (slower)")
     while pending:  # nbgrader stops the whole run on some students: go on without them
-        text = run_logged(nbgrader_cmd("autograde", hw, course, pending, everyone,
-                                       f"--Execute.timeout={args.cell_timeout}",
-                                       *kernels.nbgrader_args()))
+        text = run_logged(nbgrader_args("autograde", hw, course, pending, everyone,
+                                        f"--Execute.timeout={args.cell_timeout}",
+                                        *kernels.nbgrader_args()))
         seen = {s: first_mention(text, s, hw) for s in pending}
         left = [s for s in pending if seen[s] < 0]
         started = [s for s in pending if seen[s] >= 0]
@@ -174,6 +215,13 @@ def restore_owner(course: Path, hw: str, students: list[str]) -> None:
             os.chown(path, owner.st_uid, owner.st_gid, follow_symlinks=False)
 
 
+def register(hw: str, course: Path) -> None:
+    """nbgrader generate_assignment, for the gradebook; the generated student version goes
+    to a throwaway folder."""
+    with tempfile.TemporaryDirectory(prefix="course-autograde-") as tmp:
+        generate(hw, course, release_to=Path(tmp))
+
+
 def executed_students(course: Path, hw: str, students: list[str],
                       notebooks: list[str]) -> list[str]:
     """Students whose every notebook nbgrader executed into autograded/."""
@@ -189,18 +237,17 @@ def run(args: argparse.Namespace) -> int:
     if not students:
         raise CourseError(f"no submissions: put them in {course / 'submitted'}/<student>/{hw}/")
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="course-autograde-") as tmp:
-        # registers the assignment (notebooks, cells, points) in the gradebook; the
-        # generated student version goes to a throwaway folder
-        generate(hw, course, release_to=Path(tmp))
     workers = max(1, min(args.workers, len(students)))
     batches = Batches(students, workers)
     print(f"autograding {len(students)} submission(s) of {hw} with {workers} worker(s)...",
           flush=True)
-    procs: list[subprocess.Popen] = []
-    pool = ThreadPoolExecutor(max_workers=workers)
-    futures = [pool.submit(grade_share, course, suite, batches, students, args, procs)
-               for _ in range(workers)]
+    procs: list[Command] = []
+    pool = ThreadPoolExecutor(max_workers=workers + 1)
+    # registers the assignment (notebooks, cells, points) in the gradebook while the
+    # workers start on the suite; nbgrader autograde waits for it
+    registered = pool.submit(register, hw, course)
+    futures = [pool.submit(Worker(course, suite, batches, students, args, registered,
+                                  procs).run) for _ in range(workers)]
     try:
         outcomes = [f.result() for f in futures]
     except KeyboardInterrupt:

@@ -39,6 +39,15 @@ def test_one_worker_takes_the_class_in_a_few_batches():
     assert sizes == [5, 3, 2]
 
 
+def test_a_limit_caps_one_batch():
+    """Can a worker ask for a small first batch (so that nbgrader starts soon), and do the
+    others still come in shares of what is left?"""
+    batches = Batches([str(i) for i in range(40)], workers=2)
+    assert len(batches.take(limit=SMALLEST)) == SMALLEST
+    assert len(batches.take()) == 10  # ceil(37 / 4)
+    assert len(batches.take(limit=0)) == 1  # at least one student
+
+
 def test_stop_hands_out_nothing_more():
     """After an interrupt, does a worker asking for work get none?"""
     batches = Batches([str(i) for i in range(20)], workers=2)

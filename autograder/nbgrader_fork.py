@@ -25,7 +25,9 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
+
+from autograder.sandbox.child import exit_after
 
 NBGRADER = "nbgrader.apps.nbgraderapp"
 
@@ -115,10 +117,10 @@ class NbgraderForks:
             return None
 
 
-def run_command(request: dict[str, Any], server_cwd: str) -> None:
+def run_command(request: dict[str, Any], server_cwd: str) -> NoReturn:
     """In the forked child: become ``python -m nbgrader <argv>``. Never returns."""
-    code = 1
-    try:
+
+    def run() -> None:
         for signum in (signal.SIGTERM, signal.SIGHUP):
             signal.signal(signum, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -135,18 +137,8 @@ def run_command(request: dict[str, Any], server_cwd: str) -> None:
         os.environ.update(request["env"])
         sys.argv = ["nbgrader", *request["argv"]]
         sys.modules[NBGRADER].main()
-        code = 0
-    except SystemExit as stop:
-        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
-    except BaseException:  # noqa: BLE001 - as an uncaught exception would: traceback, exit 1
-        import traceback
 
-        traceback.print_exc()
-    finally:
-        with contextlib.suppress(Exception):
-            sys.stdout.flush()
-            sys.stderr.flush()
-        os._exit(code)
+    exit_after(run)
 
 
 def main() -> int:

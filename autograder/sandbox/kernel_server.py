@@ -31,9 +31,9 @@ import selectors
 import signal
 import socket
 import sys
-import traceback
-from typing import Any
+from typing import Any, NoReturn
 
+from autograder.sandbox.child import exit_after
 from autograder.sandbox.kernel import FORWARDED, HEADER, prepare_kernel
 
 # prints the inline figures of each kernel from one draw
@@ -115,11 +115,11 @@ def send(conn: socket.socket, message: dict[str, Any]) -> None:
         conn.sendall(json.dumps(message).encode() + b"\n")
 
 
-def become_kernel(request: dict[str, Any], fds: list[int], server: Server) -> None:
+def become_kernel(request: dict[str, Any], fds: list[int], server: Server) -> NoReturn:
     """In the forked child: drop the server's sockets, take the launcher's stdio, folder
     and environment, confine this process and run ipykernel in it. Never returns."""
-    code = 1
-    try:
+
+    def run_kernel() -> None:
         signal.set_wakeup_fd(-1)
         for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
             signal.signal(signum, signal.SIG_DFL)
@@ -150,16 +150,8 @@ def become_kernel(request: dict[str, Any], fds: list[int], server: Server) -> No
         from ipykernel.kernelapp import IPKernelApp
 
         IPKernelApp.launch_instance(argv=argv)
-        code = 0
-    except SystemExit as stop:
-        code = stop.code if isinstance(stop.code, int) else 1
-    except BaseException:  # noqa: BLE001 - report anything, then end this process
-        traceback.print_exc()
-    finally:
-        with contextlib.suppress(Exception):
-            sys.stdout.flush()
-            sys.stderr.flush()
-        os._exit(code)
+
+    exit_after(run_kernel)
 
 
 def signal_kernel(pid: int, signum: int) -> None:

@@ -1,7 +1,8 @@
 """Students handed out to the workers of ``course autograde`` in shrinking batches.
 
-Each worker starts nbgrader once per batch (~1.8 s of start-up each time), so a batch
-should hold many students; yet a worker that takes a fixed half of the class may finish
+Each worker runs nbgrader once per batch (a start-up of ~1.8 s for ``python -m nbgrader``,
+a fraction of a second forked by ``autograder.nbgrader_fork``), so a batch should hold
+more than one student; yet a worker that takes a fixed half of the class may finish
 minutes after the other when its students' notebooks happen to take longer (a loop that
 runs into the cell timeout costs a minute). Guided self-scheduling does both: a worker
 that asks for work gets a share of what is left, ``ceil(left / (2 * workers))`` students
@@ -15,7 +16,7 @@ import math
 import threading
 from collections.abc import Iterable
 
-SMALLEST = 3  # students; a batch of 3 hw1 students takes ~15 s, its start-up 1.8 s
+SMALLEST = 3  # students; a batch of 3 hw1 students takes ~15 s
 
 
 class Batches:

@@ -3,13 +3,13 @@
 Submissions are read from ``submitted/<student>/<hw>/`` and never modified. N workers take
 students in shrinking batches (``autograder.batches``), so they finish together even when
 some notebooks run much longer than others. For each batch, a worker grades the students'
-code with the suite (in the sandbox, outside any notebook kernel), runs nbgrader
-autograde on their notebooks in confined kernels (``autograder.sandbox.kernel``: the
-hidden test cells show the results computed before), reconciles the gradebook with the
-suite's points (``autograder.gradebook``: a notebook that crashed, lost its test cells or
-tampered with its kernel can neither cost nor gain autograded points) and generates the
-students' feedback; the suite and the feedback run beside nbgrader's next batch. nbgrader
-commands are forked from a process that imported nbgrader once
+code with the suite (in the sandbox, outside any notebook kernel; beside nbgrader's
+previous batch), then runs nbgrader autograde on their notebooks in confined kernels
+(``autograder.sandbox.kernel``: the hidden test cells show the results computed before).
+When no batch is left, it reconciles the gradebook with the suite's points
+(``autograder.gradebook``: a notebook that crashed, lost its test cells or tampered with
+its kernel can neither cost nor gain autograded points) and generates its students'
+feedback. nbgrader commands are forked from a process that imported nbgrader once
 (``autograder.nbgrader_fork``). A re-run regrades everyone with the same result; an
 interrupted run keeps the finished grades and lists who remains.
 """

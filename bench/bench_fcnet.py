@@ -14,8 +14,9 @@ Baselines, in the same dtype (float64 and float32):
   ``loss.backward()`` included; it uses as many threads as numpy's BLAS is told to
   (``OPENBLAS_NUM_THREADS``, default: torch's own default).
 
-Each time is the median of ``repeats`` timed calls, each after an untimed call of the
-same function; the three take turns, so that the machine's load affects them alike. With
+Each time is the median of ``repeats`` x ``BLOCK`` timed calls: the three take turns by
+blocks of calls, after a pause (see ``median_seconds``), so that the machine's load affects
+them alike and no library's idle threads compete with another's step. With
 ``OPENBLAS_NUM_THREADS=1`` the clock is the process's CPU time (robust on a busy shared
 machine), otherwise wall time. A ratio
 (baseline_s / ours_s) of 1 means as fast as the baseline; the targets are ratio >= 1/1.3
@@ -40,6 +41,8 @@ SOURCE = Path(__file__).resolve().parents[1] / "source" / "hw2_fcnet"
 N, D, HIDDEN, C = 200, 3072, [100, 100, 100, 100], 10
 REG = 1e-3
 TARGET_MATMUL, TARGET_TORCH = 1.3, 1.5
+BLOCK = 10  # timed calls per function and round
+SETTLE_S = 0.3  # idle time before each block: spinning worker threads go to sleep
 
 
 def single_threaded() -> bool:
@@ -48,21 +51,30 @@ def single_threaded() -> bool:
 
 
 def median_seconds(fns: list[Callable[[], object]], repeats: int,
-                   clock: Callable[[], float] = time.perf_counter) -> list[float]:
-    """Median time of ``repeats`` timed calls of each function, measured with ``clock``.
+                   clock: Callable[[], float] = time.perf_counter, block: int = BLOCK,
+                   settle: float = SETTLE_S) -> list[float]:
+    """Median time of one call of each function, over ``repeats`` rounds of blocks.
 
-    The functions take turns, so that a change in the machine's load during the
-    measurement affects all of them alike; each timed call follows an untimed call of the
-    same function, so that it finds the caches as that function leaves them (and not as
-    the previous function did).
+    In each round every function in turn runs a block: it waits ``settle`` seconds, makes
+    one untimed call, then ``block`` timed calls, each timed alone with ``clock``. Taking
+    turns round by round spreads a change in the machine's load over all the functions.
+    The pause matters more: after a parallel region the worker threads of a library keep
+    spinning on the cores for a while (PyTorch's OpenMP threads, OpenBLAS's threads), and
+    on a 2-core machine a function called right after another library's step would share
+    the cores with those spinning threads. (Measured on 2026-12-07 with calls alternating
+    one by one: the float32 step looked 1.66-2.61x its bare matmuls when PyTorch's step ran
+    between its calls, 1.24-1.30x without PyTorch.) Within a block a function runs back to
+    back, as in a training loop.
     """
     times: list[list[float]] = [[] for _ in fns]
     for _ in range(repeats):
         for fn, spent in zip(fns, times, strict=True):
+            time.sleep(settle)
             fn()
-            start = clock()
-            fn()
-            spent.append(clock() - start)
+            for _ in range(block):
+                start = clock()
+                fn()
+                spent.append(clock() - start)
     return [statistics.median(spent) for spent in times]
 
 
@@ -186,4 +198,4 @@ def markdown(rows: list[dict]) -> str:
 
 
 if __name__ == "__main__":
-    print(markdown(run(int(sys.argv[1]) if len(sys.argv) > 1 else 20)))
+    print(markdown(run(int(sys.argv[1]) if len(sys.argv) > 1 else 5)))

@@ -18,6 +18,7 @@ Write the parts marked ``# YOUR CODE HERE``; everything else is given.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -144,7 +145,7 @@ class FullyConnectedNet:
     def _check_batch(self, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray | None]:
         """X as an array of self.dtype and y as labels, or a ValueError naming the shapes."""
         X = np.asarray(X)
-        if X.ndim < 2 or int(np.prod(X.shape[1:], dtype=np.int64)) != self.input_dim:
+        if X.ndim < 2 or math.prod(X.shape[1:]) != self.input_dim:
             raise ValueError(f"X must have shape (N, {self.input_dim}) (or (N, ...) with "
                              f"{self.input_dim} features per example), got shape {X.shape}")
         X = X.astype(self.dtype, copy=False)

@@ -20,6 +20,8 @@ Write the parts marked ``# YOUR CODE HERE``; everything else is given.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -29,7 +31,7 @@ def _check_affine_inputs(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> None:
         raise ValueError("affine_forward expects x of shape (N, d_1, ..., d_k), got a scalar")
     if w.ndim != 2:
         raise ValueError(f"affine_forward expects w of shape (D, M), got shape {w.shape}")
-    D = int(np.prod(x.shape[1:], dtype=np.int64))
+    D = math.prod(x.shape[1:])
     if D != w.shape[0]:
         raise ValueError(f"x has shape {x.shape}, i.e. D = {D} features per example, but w has "
                          f"shape {w.shape}: w.shape[0] must equal D")
@@ -91,7 +93,7 @@ def affine_backward(dout: np.ndarray,
     dx = dw = db = None  # your three gradients
     dx = (dout @ w.T).reshape(x.shape)
     dw = x.reshape(x.shape[0], -1).T @ dout
-    db = np.sum(dout, axis=0)
+    db = dout.sum(axis=0)
     return dx, dw, db
 
 

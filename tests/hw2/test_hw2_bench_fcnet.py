@@ -7,6 +7,7 @@ import json
 import math
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +33,19 @@ def test_run_reports_both_dtypes_against_matmuls():
         assert row["baseline_s"] > 0 and row["ours_s"] > 0
         assert math.isclose(row["ratio"], row["baseline_s"] / row["ours_s"])
     assert bench_fcnet.markdown(rows).count("| hw2 FullyConnectedNet training step") == len(rows)
+
+
+def test_functions_take_turns_in_blocks_after_a_pause():
+    """Does each function run as a block (one untimed call, then ``block`` timed calls) after
+    ``settle`` seconds of pause, the functions taking turns round by round?"""
+    calls: list[str] = []
+    fns = [lambda: calls.append("a"), lambda: calls.append("b")]
+    start = time.perf_counter()
+    times = bench_fcnet.median_seconds(fns, repeats=2, block=3, settle=0.05)
+    elapsed = time.perf_counter() - start
+    assert calls == (["a"] * 4 + ["b"] * 4) * 2
+    assert elapsed >= 4 * 0.05
+    assert len(times) == 2 and all(t >= 0 for t in times)
 
 
 def test_runs_without_torch():

@@ -212,3 +212,15 @@ def test_answer_key_export(assignment: Path):
     cover = page_texts(result.pdf_path)[0]
     assert "Answer key" in cover and "Reference run" in cover
     assert result.pages == len(page_texts(result.pdf_path))
+
+
+def test_web_resources_are_blocked_and_named(assignment: Path):
+    """Is an image from the web left out (the PDF is printed offline) and named in the
+    warnings under the notebook that asked for it, while both notebooks' pages are open?"""
+    url = "http://example.com/figure.png"
+    add_markdown_cell(assignment / NOTEBOOKS[1], f'A picture from the web: <img src="{url}">')
+    result = export_submission(assignment, quiet=True)
+    blocked = [w for w in result.warnings if url in w]
+    assert blocked == [f"{NOTEBOOKS[1]}: not loaded (the PDF is printed offline): {url}"]
+    cover = squeeze(page_texts(result.pdf_path)[0])  # (the PDF's text has ligatures: "ﬁ")
+    assert squeeze(f"{NOTEBOOKS[1]}: not loaded") in cover and "http://example.com/" in cover

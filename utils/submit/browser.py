@@ -4,6 +4,8 @@
 by ``detect.find_browser`` (``executable_path``; Playwright never downloads anything here),
 then prints each document: it waits for MathJax to finish, collects math that did not
 render and the page's headings, and returns the PDF with Chromium's heading outline.
+``open`` loads a document and returns while its math typesets; ``finish`` prints it, so
+that several documents typeset at once.
 """
 
 from __future__ import annotations
@@ -12,9 +14,13 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from utils.submit.errors import BrowserError
 from utils.submit.server import DocumentServer
+
+if TYPE_CHECKING:  # Playwright is imported when a session starts
+    from playwright.sync_api import Page, Route
 
 # Flags measured to work offline, also as root in containers. Without the
 # background-networking ones Chromium stalls on refused network connections.
@@ -50,6 +56,19 @@ class PrintedDocument:
     blocked_urls: list[str] = field(default_factory=list)
 
 
+@dataclass
+class OpenDocument:
+    """A document loaded in its own page, not printed yet (``BrowserSession.open``)."""
+
+    name: str
+    page: Page
+    header: str
+    footer: str
+    wait_for_math: bool
+    check: bool
+    blocked_urls: list[str] = field(default_factory=list)
+
+
 def _page_checks_script() -> str:
     return resources.files("utils.submit").joinpath("page_checks.js").read_text("utf-8")
 
@@ -69,7 +88,6 @@ class BrowserSession:
         self._browser = None
         self._context = None
         self._count = 0
-        self._blocked: list[str] = []
 
     @property
     def mathjax_url(self) -> str:
@@ -86,7 +104,6 @@ class BrowserSession:
                 executable_path=self.executable, headless=True, args=LAUNCH_FLAGS,
                 timeout=LAUNCH_TIMEOUT_MS)
             self._context = self._browser.new_context(viewport=VIEWPORT)
-            self._context.route(_LOCAL, self._block)
         except Error as exc:
             self.close()
             raise BrowserError(
@@ -101,8 +118,9 @@ class BrowserSession:
                  tb: TracebackType | None) -> None:
         self.close()
 
-    def _block(self, route) -> None:
-        self._blocked.append(route.request.url)
+    @staticmethod
+    def _block(route: Route, blocked: list[str]) -> None:
+        blocked.append(route.request.url)
         route.abort()
 
     def close(self) -> None:
@@ -123,24 +141,43 @@ class BrowserSession:
             self.server.close()
             self.server = None
 
-    def print_html(self, html: str, *, header: str, footer: str,
-                   wait_for_math: bool = True, check: bool = True) -> PrintedDocument:
-        """Print ``html`` (Letter, header/footer templates) and run the page checks.
+    def open(self, html: str, *, header: str, footer: str, wait_for_math: bool = True,
+             check: bool = True) -> OpenDocument:
+        """Load ``html`` in a new page and return at once, while its MathJax typesets.
 
-        ``header``/``footer`` are Chromium print templates (``pageNumber``/``totalPages``
-        classes are filled in by the browser).
+        Several documents can be open together: each page typesets in its own renderer
+        process, in parallel with the others and with the caller's work (converting the
+        next notebook). ``finish`` prints one; ``header``/``footer`` are Chromium print
+        templates (``pageNumber``/``totalPages`` classes are filled in by the browser).
         """
         from playwright.sync_api import Error
 
         assert self.server is not None and self._context is not None
         self._count += 1
-        url = self.server.publish(f"part{self._count}.html", html)
-        blocked_before = len(self._blocked)
-        page = self._context.new_page()
+        name = f"part{self._count}.html"
+        url = self.server.publish(name, html)
+        doc = OpenDocument(name=name, page=self._context.new_page(), header=header,
+                           footer=footer, wait_for_math=wait_for_math, check=check)
         try:
-            page.emulate_media(media="print")
-            page.goto(url, wait_until="load", timeout=MATH_TIMEOUT_MS)
-            if wait_for_math:
+            doc.page.route(_LOCAL, lambda route: self._block(route, doc.blocked_urls))
+            doc.page.emulate_media(media="print")
+            doc.page.goto(url, wait_until="load", timeout=MATH_TIMEOUT_MS)
+        except Error as exc:
+            self._discard(doc)
+            raise BrowserError(f"The browser failed while printing: {_first_line(exc)}") \
+                from None
+        except BaseException:
+            self._discard(doc)
+            raise
+        return doc
+
+    def finish(self, doc: OpenDocument) -> PrintedDocument:
+        """Wait for the document's math, run the page checks, print it and close its page."""
+        from playwright.sync_api import Error
+
+        page = doc.page
+        try:
+            if doc.wait_for_math:
                 try:
                     page.wait_for_function("window.nndlMathDone === true",
                                            timeout=MATH_TIMEOUT_MS, polling=100)
@@ -149,21 +186,38 @@ class BrowserSession:
                         f"MathJax did not finish within {MATH_TIMEOUT_MS // 1000} s; the "
                         "notebook may hold very long or broken math.") from None
             page.evaluate("document.fonts.ready.then(() => true)")
-            found = page.evaluate(_page_checks_script()) if check else {}
+            found = page.evaluate(_page_checks_script()) if doc.check else {}
             pdf = page.pdf(format=PAPER, margin=MARGINS, print_background=True,
-                           display_header_footer=True, header_template=header,
-                           footer_template=footer, outline=True, tagged=True)
+                           display_header_footer=True, header_template=doc.header,
+                           footer_template=doc.footer, outline=True, tagged=True)
         except BrowserError:
             raise
         except Error as exc:
             raise BrowserError(f"The browser failed while printing: {_first_line(exc)}") \
                 from None
         finally:
-            page.close()
-            self.server.documents.clear()
+            self._discard(doc)
         problems = [MathProblem(cell_id=p.get("cell", ""), kind=p.get("kind", "raw"),
                                 snippet=p.get("snippet", ""), message=p.get("message", ""))
                     for p in found.get("problems", [])]
         headings = [(int(h["level"]), str(h["text"])) for h in found.get("headings", [])]
         return PrintedDocument(pdf=pdf, math_problems=problems, headings=headings,
-                               blocked_urls=self._blocked[blocked_before:])
+                               # the browser may ask again while printing
+                               blocked_urls=list(dict.fromkeys(doc.blocked_urls)))
+
+    def print_html(self, html: str, *, header: str, footer: str,
+                   wait_for_math: bool = True, check: bool = True) -> PrintedDocument:
+        """Print ``html`` now: ``finish(open(...))``."""
+        return self.finish(self.open(html, header=header, footer=footer,
+                                     wait_for_math=wait_for_math, check=check))
+
+    def _discard(self, doc: OpenDocument) -> None:
+        """Close the document's page and stop serving it (safe to call twice)."""
+        from playwright.sync_api import Error
+
+        try:
+            doc.page.close()
+        except Error:  # the browser is gone already
+            pass
+        if self.server is not None:
+            self.server.documents.pop(doc.name, None)

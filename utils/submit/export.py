@@ -15,6 +15,7 @@ import os
 import sys
 import tempfile
 import time
+from collections import deque
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from utils.submit.browser import BrowserSession, MathProblem
+from utils.submit.browser import BrowserSession, MathProblem, OpenDocument
 from utils.submit.code_html import code_to_html
 from utils.submit.codezip import plan_zip, write_zip
 from utils.submit.detect import find_browser
@@ -35,6 +36,7 @@ from utils.submit.preflight import check_assignment, describe_cell
 from utils.submit.title_page import TitleInfo, title_page_html
 
 COVER_LABEL = "Cover page (checks and contents)"
+OPEN_AT_ONCE = 4  # notebook pages loaded in the browser at the same time
 MATH_HINT = ("Check that every $ has a partner and that \\( \\), \\[ \\] and "
              "\\begin{..} \\end{..} are balanced.")
 
@@ -135,9 +137,26 @@ class _Printed:
 
 def _print_notebooks(session: BrowserSession, folder: Path, names: list[str], title: str,
                      bar: tqdm, force: bool, printed: _Printed) -> None:
-    """Print each notebook, collecting math problems and web resources that were blocked."""
+    """Print each notebook, collecting math problems and web resources that were blocked.
+
+    Up to ``OPEN_AT_ONCE`` pages are open together: a notebook's math typesets in the
+    browser while the next notebook is converted to HTML and loaded.
+    """
     # Imported here: nbconvert and nbformat take over a second, and refusals need neither.
     from utils.submit.notebook_html import load_notebook, notebook_to_html
+
+    opened: deque[tuple[str, list[Any], dict[str, int], OpenDocument]] = deque()
+
+    def finish_oldest() -> None:
+        name, cells, positions, open_doc = opened.popleft()
+        bar.set_postfix_str(name)
+        doc = session.finish(open_doc)
+        printed.math_refusals += [_math_refusal(name, cells, positions, problem)
+                                  for problem in doc.math_problems]
+        printed.warnings += [f"{name}: not loaded (the PDF is printed offline): {url}"
+                             for url in doc.blocked_urls]
+        printed.parts.append(Part(name, doc.pdf, doc.headings))
+        bar.update()
 
     for name in names:
         bar.set_postfix_str(name)
@@ -151,24 +170,25 @@ def _print_notebooks(session: BrowserSession, folder: Path, names: list[str], ti
             continue
         page, positions = notebook_to_html(nb, folder / name, session.mathjax_url,
                                            title=f"{title}: {name}")
-        doc = session.print_html(page, header=_header(name, title), footer=_footer(name))
-        printed.math_refusals += [_math_refusal(name, nb.cells, positions, problem)
-                                  for problem in doc.math_problems]
-        printed.warnings += [f"{name}: not loaded (the PDF is printed offline): {url}"
-                             for url in doc.blocked_urls]
-        printed.parts.append(Part(name, doc.pdf, doc.headings))
-        bar.update()
+        if len(opened) == OPEN_AT_ONCE:
+            finish_oldest()
+        opened.append((name, nb.cells, positions,
+                       session.open(page, header=_header(name, title), footer=_footer(name))))
+    while opened:
+        finish_oldest()
 
 
 def _print_modules(session: BrowserSession, folder: Path, names: list[str], title: str,
                    bar: tqdm, printed: _Printed) -> None:
-    """Print each module: numbered, highlighted, wrapped lines."""
+    """Print each module: numbered, highlighted, wrapped lines (all pages loaded first)."""
+    opened = []
     for name in names:
-        bar.set_postfix_str(name)
         source = (folder / name).read_text(encoding="utf-8", errors="replace")
-        doc = session.print_html(code_to_html(source, name), header=_header(name, title),
-                                 footer=_footer(name), wait_for_math=False, check=False)
-        printed.parts.append(Part(name, doc.pdf))
+        opened.append(session.open(code_to_html(source, name), header=_header(name, title),
+                                   footer=_footer(name), wait_for_math=False, check=False))
+    for name, open_doc in zip(names, opened, strict=True):
+        bar.set_postfix_str(name)
+        printed.parts.append(Part(name, session.finish(open_doc).pdf))
         bar.update()
 
 

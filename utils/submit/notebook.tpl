@@ -4,6 +4,14 @@
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {#- Widgets need their JavaScript from a CDN; offline they cannot render anyway. -#}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{#- Code cells: pygments escapes the source, so its markup needs no cleaning by bleach. -#}
+{% block input %}
+<div class="jp-CodeMirrorEditor jp-Editor jp-InputArea-editor" data-type="inline">
+     <div class="cm-editor cm-s-jupyter">
+{{ cell.source | highlight_code(metadata=cell.metadata) }}
+     </div>
+</div>
+{%- endblock input %}
 {%- block html_head_js_mathjax -%}
 <script type="text/x-mathjax-config">
 MathJax.Hub.Config({

@@ -180,15 +180,14 @@ def _print_notebooks(session: BrowserSession, folder: Path, names: list[str], ti
 
 def _print_modules(session: BrowserSession, folder: Path, names: list[str], title: str,
                    bar: tqdm, printed: _Printed) -> None:
-    """Print each module: numbered, highlighted, wrapped lines (all pages loaded first)."""
-    opened = []
+    """Print each module: numbered, highlighted, wrapped lines. (A code page has nothing
+    left to do once loaded, so unlike notebooks there is nothing to overlap.)"""
     for name in names:
-        source = (folder / name).read_text(encoding="utf-8", errors="replace")
-        opened.append(session.open(code_to_html(source, name), header=_header(name, title),
-                                   footer=_footer(name), wait_for_math=False, check=False))
-    for name, open_doc in zip(names, opened, strict=True):
         bar.set_postfix_str(name)
-        printed.parts.append(Part(name, session.finish(open_doc).pdf))
+        source = (folder / name).read_text(encoding="utf-8", errors="replace")
+        doc = session.print_html(code_to_html(source, name), header=_header(name, title),
+                                 footer=_footer(name), wait_for_math=False, check=False)
+        printed.parts.append(Part(name, doc.pdf))
         bar.update()
 
 

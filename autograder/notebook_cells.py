@@ -36,20 +36,32 @@ def unrunnable(folder: Path, notebooks: list[str]) -> str | None:
         if not path.is_file():
             continue
         try:
-            nb = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            problem = _problem(json.loads(path.read_text(encoding="utf-8")), name)
+        except (OSError, UnicodeDecodeError, ValueError, TypeError, AttributeError,
+                RecursionError, MemoryError) as exc:
             return f"{name} is not a readable notebook ({type(exc).__name__})"
-        if not isinstance(nb, dict) or nb.get("nbformat", 0) < 4:
-            return f"{name} is saved in an old notebook format (nbformat < 4)"
-        ids: set[str] = set()
-        for cell in nb.get("cells", []):
-            meta = cell.get("metadata", {}).get("nbgrader") if isinstance(cell, dict) else None
-            if not isinstance(meta, dict):
-                continue
-            if meta.get("schema_version", 3) < 3:
-                return f"{name} holds nbgrader metadata of an old schema"
-            grade_id = meta.get("grade_id")
-            if grade_id and grade_id in ids:
-                return f"{name} holds the graded cell {grade_id!r} twice (copied or split)"
-            ids.add(grade_id)
+        if problem:
+            return problem
+    return None
+
+
+def _problem(nb: object, name: str) -> str | None:
+    if not isinstance(nb, dict) or not isinstance(nb.get("nbformat", 0), int) \
+            or nb.get("nbformat", 0) < 4 or not isinstance(nb.get("cells", []), list):
+        return f"{name} is saved in an old notebook format (nbformat < 4)"
+    ids: set[str] = set()
+    for cell in nb.get("cells", []):
+        metadata = cell.get("metadata", {}) if isinstance(cell, dict) else None
+        meta = metadata.get("nbgrader") if isinstance(metadata, dict) else None
+        if not isinstance(meta, dict):
+            continue
+        schema = meta.get("schema_version", 3)
+        if not isinstance(schema, int) or schema < 3:
+            return f"{name} holds nbgrader metadata of an old schema"
+        grade_id = meta.get("grade_id")
+        if not isinstance(grade_id, str | None):
+            return f"{name} holds a graded cell with a malformed id"
+        if grade_id and grade_id in ids:
+            return f"{name} holds the graded cell {grade_id!r:.60} twice (copied or split)"
+        ids.add(grade_id)
     return None

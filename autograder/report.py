@@ -11,6 +11,7 @@ import json
 import textwrap
 from typing import Any
 
+from autograder import textcap
 from autograder.runner import SuiteResult, TestResult
 
 
@@ -24,17 +25,18 @@ def _status(r: TestResult) -> str:
 
 def table(result: SuiteResult, width: int = 100) -> str:
     """A fixed-width table: one row per test, failure messages indented below."""
-    lines = [f"{result.assignment.title} — {result.submission}"]
+    lines = [f"{result.assignment.title} — {textcap.shown_path(result.submission)}"]
     if result.missing_files:
         lines.append(f"missing files: {', '.join(result.missing_files)}")
+    lines.extend(f"note: {notice}" for notice in result.notices)
     name_w = max([len(r.name) for r in result.results] + [4])
     lines.append(f"{'test':<{name_w}}  {'score':>11}  status")
     lines.append("-" * min(width, name_w + 24))
-    for r in result.results:
+    for r, message in zip(result.results, messages(result), strict=True):
         score = f"{r.score:g}/{r.max_score:g}"
         lines.append(f"{r.name:<{name_w}}  {score:>11}  {_status(r)}")
         if not r.passed:
-            for para in r.message.splitlines():
+            for para in message.splitlines():
                 lines.extend(textwrap.wrap(para, width - 6, initial_indent="    ",
                                            subsequent_indent="      ") or ["    "])
     lines.append("-" * min(width, name_w + 24))
@@ -50,8 +52,8 @@ def table(result: SuiteResult, width: int = 100) -> str:
 def gradescope_json(result: SuiteResult) -> dict[str, Any]:
     """Gradescope's results.json: score, execution_time, and one entry per test."""
     tests = []
-    for r in result.results:
-        output = r.title if r.passed else f"{r.title}\n{r.message}"
+    for r, message in zip(result.results, messages(result), strict=True):
+        output = r.title if r.passed else f"{r.title}\n{message}"
         tests.append({
             "name": f"{r.name}: {r.title}",
             "score": r.score,
@@ -64,6 +66,7 @@ def gradescope_json(result: SuiteResult) -> dict[str, Any]:
     summary = f"{result.assignment.title}: {result.score:g}/{result.max_score:g} points"
     if result.missing_files:
         summary += f"\nMissing from your submission: {', '.join(result.missing_files)}"
+    summary += "".join(f"\nNote: {notice}" for notice in result.notices)
     return {
         "score": result.score,
         "execution_time": round(result.seconds, 3),
@@ -80,16 +83,30 @@ def write_gradescope_json(result: SuiteResult, path: str) -> None:
         fh.write("\n")
 
 
+def messages(result: SuiteResult) -> list[str]:
+    """Each test's message, cut so that together they stay within
+    ``textcap.REPORT_CHARS`` (each test keeps at least a few lines' worth)."""
+    budget = textcap.REPORT_CHARS
+    share = max(500, budget // max(1, len(result.results)))
+    out = []
+    for r in result.results:
+        text = r.message if len(r.message) <= share else textcap.cap(r.message, share)
+        budget -= len(text)
+        out.append(text if budget >= 0 else textcap.cap(text, 200))
+    return out
+
+
 def cell_summary(result: SuiteResult, cell: str | None = None) -> str:
     """Short lines for an nbgrader cell (all tests, or those of ``cell``): one per test,
-    failures with their message, then the points."""
-    lines = []
+    failures with their message, then the points; notes about unused files first."""
+    lines = [f"Note: {notice}" for notice in result.notices]
     results = [r for r in result.results if cell is None or r.cell == cell]
+    capped = dict(zip((id(r) for r in result.results), messages(result), strict=True))
     for r in results:
         mark = "PASS" if r.passed else "FAIL"
         lines.append(f"[{mark}] {r.title} ({r.score:g}/{r.max_score:g})")
         if not r.passed:
-            lines.extend("       " + line for line in r.message.splitlines())
+            lines.extend("       " + line for line in capped[id(r)].splitlines())
     score = round(sum(r.score for r in results), 6)
     lines.append(f"Points: {score:g}/{sum(r.max_score for r in results):g}")
     return "\n".join(lines)

@@ -1,6 +1,8 @@
 """``course autograde <hw> [--workers N]``: nbgrader autograde + feedback + grades.csv.
 
-Submissions are read from ``submitted/<student>/<hw>/`` and never modified. N workers take
+Submissions are read from ``submitted/<student>/<hw>/`` and never modified: each is taken
+in once (``autograder.intake``: regular files only, no link followed) into a staging
+folder only the grader can read, and nbgrader and the suite read that copy. N workers take
 students in shrinking batches (``autograder.batches``), so they finish together even when
 some notebooks run much longer than others. For each batch, a worker grades the students'
 code with the suite (in the sandbox, outside any notebook kernel; beside nbgrader's
@@ -19,8 +21,10 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import tempfile
 import time
+import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -28,6 +32,7 @@ from pathlib import Path
 from autograder import runner
 from autograder.batches import SMALLEST, Batches
 from autograder.gradebook import reconcile, write_grades
+from autograder.intake import Intake, take_in_to
 from autograder.nbgrader_fork import Command, NbgraderForks
 from autograder.notebook_cells import unrunnable
 from autograder.paths import CourseError, course_root
@@ -57,9 +62,30 @@ def db_url(course: Path) -> str:
     return f"sqlite:///{course / 'gradebook.db'}?timeout=120"
 
 
-def students_of(course: Path, hw: str) -> list[str]:
+# a student id nbgrader can take: its lists are comma-separated and its paths globbed
+STUDENT_ID = re.compile(r"[A-Za-z0-9_@+-][A-Za-z0-9_.@+ -]{0,99}")
+
+
+def students_of(course: Path, hw: str) -> tuple[list[str], dict[str, str]]:
+    """(the students with a submission of ``hw``, {folder name: why it is skipped}).
+    Links are not followed: a student's folder must be a real folder."""
     submitted = course / "submitted"
-    return sorted(p.parent.name for p in submitted.glob(f"*/{hw}") if p.is_dir())
+    found, skipped = [], {}
+    try:
+        entries = sorted(os.scandir(submitted), key=lambda e: e.name)
+    except OSError:
+        return [], {}
+    for entry in entries:
+        if not entry.is_dir(follow_symlinks=False):
+            continue
+        if not os.path.lexists(os.path.join(entry.path, hw)):
+            continue
+        if not STUDENT_ID.fullmatch(entry.name):
+            skipped[entry.name] = ("the folder name cannot be a student id (letters, digits, "
+                                   "spaces and _ . @ + - only)")
+        else:
+            found.append(entry.name)
+    return found, skipped
 
 
 def nbgrader_args(verb: str, hw: str, course: Path, chunk: list[str], everyone: list[str],
@@ -87,8 +113,9 @@ class Worker:
 
     def __init__(self, course: Path, suite: runner.LoadedSuite, batches: Batches,
                  everyone: list[str], args: argparse.Namespace, registered: Future[None],
-                 procs: list[Command]) -> None:
+                 procs: list[Command], staging: Path) -> None:
         self.course, self.suite, self.batches = course, suite, batches
+        self.staging = staging
         self.everyone, self.args, self.registered, self.procs = everyone, args, registered, procs
         self.hw = suite.assignment.id
         self.log: list[str] = []
@@ -105,7 +132,6 @@ class Worker:
                 self.grade_batches()
             finally:
                 self.kernels.close()
-                restore_owner(self.course, self.hw, self.mine)
             return self.mine, "\n".join(self.log), self.finish()
         finally:
             self.forks.close()
@@ -120,9 +146,13 @@ class Worker:
                 following = self.batches.take()
                 suite_done = ahead.submit(self.run_suite, following)
                 self.registered.result()
-                autograde_batch(batch, self.course, self.hw, self.suite.assignment.notebooks,
-                                self.everyone, self.args, self.kernels, self.log,
-                                self.run_logged)
+                try:
+                    autograde_batch(batch, self.course, self.hw,
+                                    self.suite.assignment.notebooks, self.everyone, self.args,
+                                    self.kernels, self.log, self.run_logged, self.staging)
+                except Exception:  # noqa: BLE001 - their points still come from the suite
+                    self.log.append("[course autograde | ERROR] nbgrader could not grade "
+                                    f"{', '.join(batch)}:\n{traceback.format_exc()}")
                 suite_done.result()
                 batch = following
         finally:
@@ -132,7 +162,8 @@ class Worker:
         for student in batch:
             if self.batches.stopped:
                 return
-            result = runner.grade(self.suite, self.course / "submitted" / student / self.hw)
+            intake = take_in_student(self.course, self.hw, student, self.staging)
+            result = runner.grade(self.suite, intake.original, intake=intake)
             cells = cell_results(result)
             self.kernels.add_results(student, cells)
             self.scores[student] = {cell: entry["points"] for cell, entry in cells.items()}
@@ -168,13 +199,29 @@ class Worker:
         return self.log[-1]
 
 
+def take_in_student(course: Path, hw: str, student: str, staging: Path) -> Intake:
+    """The grader's copy of a student's submission, in ``staging/<student>/<hw>`` (where
+    nbgrader reads it); a submission that cannot be taken in at all (its folder is a
+    link, say) becomes an empty one, with the reason for the student."""
+    dest = staging / student / hw
+    shutil.rmtree(dest.parent, ignore_errors=True)
+    dest.parent.mkdir(mode=0o700)
+    submitted = course / "submitted"
+    try:
+        return take_in_to(submitted / student / hw, dest, base=submitted)
+    except CourseError as exc:
+        dest.mkdir(mode=0o700, exist_ok=True)
+        return Intake(dest, submitted / student / hw, refused={".": f"was not graded ({exc})"})
+
+
 def autograde_batch(batch: list[str], course: Path, hw: str, notebooks: list[str],
                     everyone: list[str], args: argparse.Namespace, kernels: ConfinedKernels,
-                    log: list[str], run_logged: Callable[[list[str]], str]) -> None:
-    """nbgrader autograde of one batch's notebooks. Students whose notebooks nbgrader
-    cannot take are kept out; when nbgrader stops on one student, it runs again for
-    those it did not reach."""
-    problems = {s: unrunnable(course / "submitted" / s / hw, notebooks) for s in batch}
+                    log: list[str], run_logged: Callable[[list[str]], str],
+                    staging: Path) -> None:
+    """nbgrader autograde of one batch's notebooks (read from the grader's copies in
+    ``staging``). Students whose notebooks nbgrader cannot take are kept out; when
+    nbgrader stops on one student, it runs again for those it did not reach."""
+    problems = {s: unrunnable(staging / s / hw, notebooks) for s in batch}
     for student, problem in problems.items():
         if problem:
             log.append(f"[course autograde | ERROR] {student} kept out of nbgrader: {problem}")
@@ -185,6 +232,7 @@ def autograde_batch(batch: list[str], course: Path, hw: str, notebooks: list[str
     while pending:  # nbgrader stops the whole run on some students: go on without them
         text = run_logged(nbgrader_args("autograde", hw, course, pending, everyone,
                                         f"--Execute.timeout={args.cell_timeout}",
+                                        f"--CourseDirectory.submitted_directory={staging}",
                                         *kernels.nbgrader_args()))
         seen = {s: first_mention(text, s, hw) for s in pending}
         left = [s for s in pending if seen[s] < 0]
@@ -199,20 +247,9 @@ def autograde_batch(batch: list[str], course: Path, hw: str, notebooks: list[str
 
 def first_mention(log: str, student: str, hw: str) -> int:
     """Where nbgrader's log first mentions working on ``student`` (-1: never)."""
-    found = [i for i in (log.find(f"/submitted/{student}/{hw}"), log.find(f"ID '{student}'"))
+    found = [i for i in (log.find(f"/{student}/{hw}/"), log.find(f"ID '{student}'"))
              if i >= 0]
     return min(found, default=-1)
-
-
-def restore_owner(course: Path, hw: str, students: list[str]) -> None:
-    """Give the graded copies (which confined kernels owned) back to the course's owner."""
-    if os.geteuid() != 0:
-        return
-    owner = course.stat()
-    for student in students:
-        folder = course / "autograded" / student / hw
-        for path in [folder, *folder.rglob("*")] if folder.is_dir() else []:
-            os.chown(path, owner.st_uid, owner.st_gid, follow_symlinks=False)
 
 
 def register(hw: str, course: Path) -> None:
@@ -233,9 +270,22 @@ def run(args: argparse.Namespace) -> int:
     hw = args.assignment
     suite = runner.load(hw)
     course = course_root()
-    students = students_of(course, hw)
+    students, skipped = students_of(course, hw)
+    for name, why in skipped.items():
+        print(f"skipped {name!r:.80}: {why}")
     if not students:
         raise CourseError(f"no submissions: put them in {course / 'submitted'}/<student>/{hw}/")
+    runner.check_confinement()
+    staging = Path(tempfile.mkdtemp(prefix="course-submitted-"))
+    try:
+        return grade_class(args, hw, suite, course, students, staging)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def grade_class(args: argparse.Namespace, hw: str, suite: runner.LoadedSuite, course: Path,
+                students: list[str], staging: Path) -> int:
+    """The class run of ``run``: workers, then grades.csv and the report."""
     start = time.perf_counter()
     workers = max(1, min(args.workers, len(students)))
     batches = Batches(students, workers)
@@ -247,7 +297,7 @@ def run(args: argparse.Namespace) -> int:
     # workers start on the suite; nbgrader autograde waits for it
     registered = pool.submit(register, hw, course)
     futures = [pool.submit(Worker(course, suite, batches, students, args, registered,
-                                  procs).run) for _ in range(workers)]
+                                  procs, staging).run) for _ in range(workers)]
     try:
         outcomes = [f.result() for f in futures]
     except KeyboardInterrupt:

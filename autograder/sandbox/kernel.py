@@ -1,17 +1,22 @@
 """The confined notebook kernel that ``course autograde`` gives nbgrader (through a kernel
 spec it writes for the run; not started by hand).
 
-    python -m autograder.sandbox.kernel -f CONNECTION_FILE
+    python -P -s .../autograder/sandbox/boot.py kernel -f CONNECTION_FILE
 
 nbgrader executes each student's notebook, so a notebook cell runs with the rights of
 whoever grades: as root it could rewrite the gradebook, delete the course or read the
-solutions. This launcher starts in the notebook's folder (``autograded/<student>/<hw>/``)
-and, before the ordinary ipykernel takes over, gives the kernel what the per-call sandbox
-gives student functions (``autograder.sandbox.isolation``): as root, a user id of its own
-(a few threads, no process tree), no network (it talks to nbgrader over unix sockets), the
-course's private folders and files hidden (only its own autograded folder shows) and a
-read-only file system outside that folder and a scratch folder. Processes it leaves behind
-are ended by ``course autograde`` (the uid is recorded in the socket folder).
+solutions. This launcher is started (isolated, ``boot``: nothing in the notebook's folder
+is imported) in the notebook's folder (``autograded/<student>/<hw>/``). Before the
+ordinary ipykernel takes over, it copies that folder's regular files into a scratch
+folder of the kernel's own and moves there, so that the folder nbgrader writes the
+graded notebook into stays the grader's (a kernel can neither replace a file there by a
+link nor rewrite it later), and gives the kernel what the per-call sandbox gives student
+functions (``autograder.sandbox.isolation``): an environment of its own (nothing of the
+grader's), and as root a user id of its own (a few threads), no network (it talks to
+nbgrader over unix sockets), the course's private folders hidden, a read-only file
+system outside its capped scratch folder and the socket folder. The processes of that
+user id are ended when the kernel ends (``kernel_server``) and, whatever happens, when
+``course autograde`` closes the run (the ids are recorded where only root can write).
 
 It also hands the kernel this student's results, computed beforehand outside any kernel
 (``COURSE_PRECOMPUTED``), which the hidden test cells print (``autograder.nbgrader_cell``):
@@ -35,15 +40,22 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from autograder.intake import Intake, copy_tree
 from autograder.paths import private_paths
-from autograder.sandbox.isolation import confine, unprivileged_ids
+from autograder.sandbox.boot import isolated_command
+from autograder.sandbox.isolation import confine, is_student_uid, unprivileged_ids
 
 PRECOMPUTED = "COURSE_PRECOMPUTED"  # folder of <student>.json, set by course autograde
 SOCKETS = "COURSE_KERNEL_SOCKETS"  # the folder of the kernels' unix sockets
 SCRATCH = "COURSE_KERNEL_SCRATCH"  # where each kernel gets its home (removed by close())
+UIDS = "COURSE_KERNEL_UIDS"  # root-only folder: one empty file per kernel's user id
 RESULTS = "GRADER_CELL_RESULTS"  # what the kernel receives: this student's results (JSON)
 MAX_TASKS = 64  # ipykernel runs a handful of threads
 MEMORY_BYTES = 6 << 30
+SCRATCH_BYTES = 256 << 20  # a kernel's folder copy and home (a notebook saves a model)
+# what a kernel keeps of the environment nbgrader gives it; the rest is set here
+KERNEL_ENV = ("NBGRADER_EXECUTION", "JPY_PARENT_PID", "MPLBACKEND", "OPENBLAS_NUM_THREADS",
+              "OMP_NUM_THREADS", "MKL_NUM_THREADS", "LANG", "LC_ALL", "TZ")
 KERNEL_NAME = "course-confined"
 SERVER = "COURSE_KERNEL_SERVER"  # the kernel server's socket (autograder.sandbox.kernel_server)
 CLIENT = "autograder.sandbox.client.GradingKernelClient"  # nbgrader's kernel client
@@ -72,6 +84,8 @@ class ConfinedKernels:
         self.root.chmod(0o711)  # kernels (other users) pass through to their sockets
         self.results = self.root / "results"
         self.results.mkdir(mode=0o700)
+        self.uids = self.root / "uids"
+        self.uids.mkdir(mode=0o700)
         self.sockets = self.root / "sockets"
         self.sockets.mkdir()
         self.sockets.chmod(0o1733)  # anyone may create a socket; no one may list them
@@ -81,8 +95,7 @@ class ConfinedKernels:
         spec = self.root / "jupyter" / "kernels" / KERNEL_NAME
         spec.mkdir(parents=True)
         (spec / "kernel.json").write_text(json.dumps({
-            "argv": [sys.executable, "-m", "autograder.sandbox.kernel", "-f",
-                     "{connection_file}"],
+            "argv": isolated_command("kernel", "-f", "{connection_file}"),
             "display_name": "Python 3 (confined for grading)", "language": "python"}))
         self.server: subprocess.Popen | None = None
         self.server_address = ""  # set once the server has said it is ready
@@ -91,7 +104,7 @@ class ConfinedKernels:
             private.mkdir(mode=0o700)  # only the grader reaches the server's socket
             self._address = str(private / "socket")
             self.server = subprocess.Popen(
-                [sys.executable, "-m", "autograder.sandbox.kernel_server", self._address],
+                isolated_command("kernel_server", self._address),
                 cwd=private, env=self.env(dict(base_env or os.environ)),
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True)
 
@@ -126,7 +139,7 @@ class ConfinedKernels:
         path = os.pathsep.join(p for p in (str(self.root / "jupyter"),
                                            base.get("JUPYTER_PATH", "")) if p)
         env = {**base, "JUPYTER_PATH": path, PRECOMPUTED: str(self.results),
-               SOCKETS: str(self.sockets), SCRATCH: str(self.scratch)}
+               SOCKETS: str(self.sockets), SCRATCH: str(self.scratch), UIDS: str(self.uids)}
         if self.server_address:
             env[SERVER] = self.server_address
         return env
@@ -134,10 +147,11 @@ class ConfinedKernels:
     def close(self) -> None:
         """Stop the server, end what the kernels left running and remove the folder (with
         every kernel's home and private connection file)."""
-        self._stop_server()
-        uids = {int(p.name.removeprefix("uid-")) for p in self.sockets.glob("uid-*")}
-        end_processes_of(uids)
-        shutil.rmtree(self.root, ignore_errors=True)
+        try:
+            self._stop_server()
+        finally:
+            end_processes_of(recorded_uids(self.uids))
+            shutil.rmtree(self.root, ignore_errors=True)
 
     def _stop_server(self) -> None:
         self.server_address = ""
@@ -152,8 +166,26 @@ class ConfinedKernels:
             self.server.stdout.close()
 
 
+def record_uid(folder: str, uid: int) -> None:
+    """Note (as root, before the kernel runs) that a kernel runs as ``uid``."""
+    Path(folder, str(uid)).touch(mode=0o600)
+
+
+def recorded_uids(folder: Path) -> set[int]:
+    """The kernels' user ids noted in ``folder`` (only student ids; nothing else)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return set()
+    return {int(n) for n in names if n.isdigit() and is_student_uid(int(n))}
+
+
 def end_processes_of(uids: set[int]) -> int:
-    """SIGKILL every process whose real uid is in ``uids``; returns how many."""
+    """SIGKILL every process whose real uid is in ``uids`` (student ids only); returns
+    how many."""
+    uids = {uid for uid in uids if is_student_uid(uid)}
+    if not uids:
+        return 0
     ended = 0
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
@@ -173,37 +205,59 @@ def _chown_tree(root: str, uid: int, gid: int) -> None:
             os.chown(os.path.join(folder, name), uid, gid, follow_symlinks=False)
 
 
-def prepare_kernel(connection: str) -> str:
+def kernel_env(home: str, results: str | None) -> dict[str, str]:
+    """The whole environment of a kernel: what a notebook needs of nbgrader's
+    (``KERNEL_ENV``) and its own folders; no token, key or path of the grader's."""
+    env = {k: os.environ[k] for k in KERNEL_ENV if k in os.environ}
+    env.update(PATH=os.pathsep.join([os.path.dirname(sys.executable), "/usr/local/bin",
+                                     "/usr/bin", "/bin"]),
+               HOME=home, TMPDIR=home, MPLCONFIGDIR=os.path.join(home, ".matplotlib"),
+               IPYTHONDIR=os.path.join(home, ".ipython"))
+    if results is not None:
+        env[RESULTS] = results
+    return env
+
+
+def prepare_kernel(connection: str, ids: tuple[int, int] | None = None) -> str:
     """Everything a confined kernel does before ipykernel starts, in the notebook's folder:
-    take this student's results, a scratch home, the memory limit and, as root, a uid of
-    its own in a private file system. Returns the kernel's private copy of the connection
-    file. Runs in the launcher (direct start) or in the server's child
-    (``kernel_server``)."""
+    take this student's results, copy the folder into a scratch folder of its own and
+    move there, take its own environment, the memory limit and, as root, the user id
+    ``ids`` (a fresh one when None) in a private file system. Returns the kernel's
+    private copy of the connection file. Runs in the launcher (direct start) or in the
+    server's child (``kernel_server``)."""
     here = os.getcwd()
     student = Path(here).parent.name
-    precomputed = os.environ.pop(PRECOMPUTED, "")
-    sockets = os.environ.pop(SOCKETS, "")
+    precomputed = os.environ.get(PRECOMPUTED, "")
+    sockets = os.environ.get(SOCKETS, "")
     # in the run's folder, so that ConfinedKernels.close() removes it with the rest
-    scratch = tempfile.mkdtemp(prefix="kernel-", dir=os.environ.pop(SCRATCH, "") or None)
+    scratch = tempfile.mkdtemp(prefix="kernel-", dir=os.environ.get(SCRATCH) or None)
     results = Path(precomputed) / f"{student}.json"
-    if precomputed and results.is_file():
-        os.environ[RESULTS] = results.read_text()
+    cells = results.read_text() if precomputed and results.is_file() else None
+    work, home = os.path.join(scratch, "work"), os.path.join(scratch, "home")
+    os.mkdir(home, 0o700)
+    os.mkdir(work, 0o700)
+    source = os.open(here, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        copy_tree(source, Path(work), Intake(Path(work), Path(here)))
+    finally:
+        os.close(source)
     private_copy = os.path.join(scratch, "connection.json")
     shutil.copyfile(connection, private_copy)
-    os.environ.update(HOME=scratch, MPLCONFIGDIR=os.path.join(scratch, "matplotlib"),
-                      IPYTHONDIR=os.path.join(scratch, "ipython"))
+    uids = os.environ.get(UIDS, "")
+    env = kernel_env(home, cells)
+    os.environ.clear()
+    os.environ.update(env)
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
     if os.geteuid() == 0:
-        uid, gid = unprivileged_ids()
-        if sockets:
-            Path(sockets, f"uid-{uid}").touch()  # for course autograde's clean-up
-        _chown_tree(scratch, uid, gid)
-        _chown_tree(here, uid, gid)
-        writable = [here, scratch, *([sockets] if sockets else [])]
-        confine(hidden=[str(p) for p in private_paths()], writable=writable, ids=(uid, gid),
-                max_tasks=MAX_TASKS)
-        os.chdir(here)  # re-enter the folder through the new mounts
-        os.environ["HOME"] = scratch
+        ids = ids or unprivileged_ids()
+        if uids:
+            record_uid(uids, ids[0])  # for course autograde's clean-up
+        _chown_tree(scratch, *ids)
+        confine(hidden=[str(p) for p in private_paths()], own=[here], writable=[scratch],
+                shared=[sockets] if sockets else [], ids=ids, max_tasks=MAX_TASKS,
+                scratch_bytes=SCRATCH_BYTES)
+    os.chdir(work)
+    os.environ["HOME"] = home
     return private_copy
 
 
@@ -237,7 +291,7 @@ def through_server(address: str, connection: str) -> int:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 2 or argv[0] != "-f":
-        print("usage: python -m autograder.sandbox.kernel -f CONNECTION_FILE", file=sys.stderr)
+        print("usage: boot.py kernel -f CONNECTION_FILE", file=sys.stderr)
         return 2
     connection = argv[1]
     server = os.environ.pop(SERVER, "")
@@ -248,7 +302,8 @@ def main(argv: list[str]) -> int:
             print(f"[course autograde] kernel server unavailable ({error}); starting the "
                   "kernel directly", file=sys.stderr)
     private_copy = prepare_kernel(connection)
-    os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", "-f", private_copy])
+    os.execv(sys.executable, [sys.executable, "-s", "-m", "ipykernel_launcher", "-f",
+                              private_copy])
     return 1  # not reached
 
 

@@ -1,6 +1,6 @@
 """A fork server for confined notebook kernels (started by ``ConfinedKernels``).
 
-    python -m autograder.sandbox.kernel_server SOCKET
+    python -P -s .../autograder/sandbox/boot.py kernel_server SOCKET
 
 A kernel started from scratch spends ~1.5 s before the notebook's first line has run:
 the interpreter, ipykernel, numpy and matplotlib are imported anew for each notebook.
@@ -9,14 +9,14 @@ The child confines itself exactly as the launcher would (``kernel.prepare_kernel
 uid, no network, private files hidden, read-only file system) and then becomes an
 ordinary ipykernel with the launcher's environment, folder and standard streams.
 
-The launcher (``python -m autograder.sandbox.kernel``, the process nbgrader manages) talks
-to this server over ``SOCKET`` (a root-only folder): it sends its environment, folder and
-stdio, receives the kernel's pid, forwards interrupts, and relays the kernel's exit
-status. When the launcher dies (nbgrader kills it to end the kernel), the server kills the
-kernel and every process the kernel started (its session), as nbgrader kills the process
-group of a kernel it started itself. Messages are JSON, one per line; the request is
-length-prefixed and carries the launcher's stdin, stdout and stderr as passed file
-descriptors.
+The launcher (``python -m autograder.sandbox.kernel``, the process nbgrader manages)
+talks to this server over ``SOCKET`` (a root-only folder): it sends its environment,
+folder and stdio, receives the kernel's pid, forwards interrupts, and relays the
+kernel's exit status. When the kernel ends, or the launcher dies (nbgrader kills it to
+end the kernel), the server kills every process of the kernel's user id (chosen here,
+one per kernel), so that nothing a notebook started, in its session or out of it,
+outlives the kernel. Messages are JSON, one per line; the request is length-prefixed and
+carries the launcher's stdin, stdout and stderr as passed file descriptors.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ import sys
 from typing import Any, NoReturn
 
 from autograder.sandbox.child import exit_after
-from autograder.sandbox.kernel import FORWARDED, HEADER, prepare_kernel
+from autograder.sandbox.isolation import unprivileged_ids
+from autograder.sandbox.kernel import FORWARDED, HEADER, end_processes_of, prepare_kernel
 
 # prints the inline figures of each kernel from one draw
 FIGURES = "autograder.sandbox.figures"
@@ -115,7 +116,8 @@ def send(conn: socket.socket, message: dict[str, Any]) -> None:
         conn.sendall(json.dumps(message).encode() + b"\n")
 
 
-def become_kernel(request: dict[str, Any], fds: list[int], server: Server) -> NoReturn:
+def become_kernel(request: dict[str, Any], fds: list[int], server: Server,
+                  ids: tuple[int, int]) -> NoReturn:
     """In the forked child: drop the server's sockets, take the launcher's stdio, folder
     and environment, confine this process and run ipykernel in it. Never returns."""
 
@@ -132,7 +134,8 @@ def become_kernel(request: dict[str, Any], fds: list[int], server: Server) -> No
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
-        connection = prepare_kernel(request["connection"])
+        connection = prepare_kernel(request["connection"], ids)
+        _import_from_folder()
         _die_with_parent()
         _as_if_started_here()
         _draw_inline_figures_once()
@@ -152,6 +155,15 @@ def become_kernel(request: dict[str, Any], fds: list[int], server: Server) -> No
         IPKernelApp.launch_instance(argv=argv)
 
     exit_after(run_kernel)
+
+
+def _import_from_folder() -> None:
+    """Put the kernel's folder ('') on sys.path where IPython would (before the first
+    site-packages folder): the server runs with -P (``boot``), which IPython respects."""
+    index = next((i for i, path in enumerate(sys.path)
+                  if os.path.basename(path) in ("site-packages", "dist-packages")), 0)
+    if "" not in sys.path:
+        sys.path.insert(index, "")
 
 
 def signal_kernel(pid: int, signum: int) -> None:
@@ -224,6 +236,7 @@ class Server:
         self.selector.register(self.wake_r, selectors.EVENT_READ)
         # launcher connection -> its kernel's pid (None once the kernel has ended)
         self.kernels: dict[socket.socket, int | None] = {}
+        self.uids: dict[socket.socket, int] = {}  # launcher connection -> its kernel's uid
         self.running = True
 
     def serve(self) -> None:
@@ -241,6 +254,7 @@ class Server:
         for conn, pid in self.kernels.items():
             if pid is not None:
                 signal_kernel(pid, signal.SIGKILL)
+            self._end_user(conn)
             conn.close()
 
     def close_in_child(self) -> None:
@@ -266,13 +280,15 @@ class Server:
             return
         sys.stdout.flush()
         sys.stderr.flush()
+        ids = unprivileged_ids()
         pid = os.fork()
         if pid == 0:
             self.kernels[conn] = None
-            become_kernel(request, fds, self)
+            become_kernel(request, fds, self, ids)
         for fd in fds:
             os.close(fd)
         self.kernels[conn] = pid
+        self.uids[conn] = ids[0]
         self.selector.register(conn, selectors.EVENT_READ)
         send(conn, {"pid": pid})
 
@@ -285,6 +301,7 @@ class Server:
         if not data:  # the launcher is gone: so is its kernel
             if pid is not None:
                 signal_kernel(pid, signal.SIGKILL)
+            self._end_user(conn)
             self._forget(conn)
             return
         for line in data.splitlines():
@@ -303,11 +320,20 @@ class Server:
                 return
             pid = ended.si_pid
             signal_kernel(pid, signal.SIGKILL)  # what it started dies with it
+            for conn, kernel in list(self.kernels.items()):
+                if kernel == pid:
+                    self._end_user(conn)
             _, status = os.waitpid(pid, 0)
             for conn, kernel in list(self.kernels.items()):
                 if kernel == pid:
                     send(conn, {"exit": os.waitstatus_to_exitcode(status)})
                     self.kernels[conn] = None
+
+    def _end_user(self, conn: socket.socket) -> None:
+        """End every process of the kernel's user (as root; elsewhere there is none)."""
+        uid = self.uids.pop(conn, None)
+        if uid is not None and os.geteuid() == 0:
+            end_processes_of({uid})
 
     def _forget(self, conn: socket.socket) -> None:
         self.kernels.pop(conn, None)
@@ -318,12 +344,9 @@ class Server:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
-        print("usage: python -m autograder.sandbox.kernel_server SOCKET", file=sys.stderr)
+        print("usage: boot.py kernel_server SOCKET", file=sys.stderr)
         return 2
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # course autograde ends it on Ctrl-C
-    # as ipykernel_launcher does: the folder is not on sys.path (ipykernel puts '' there)
-    if sys.path and sys.path[0] in ("", os.getcwd()):
-        del sys.path[0]
     preload()
     server = Server(argv[0])
     print("ready", flush=True)

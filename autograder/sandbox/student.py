@@ -6,10 +6,13 @@
         history = clf.call("train", X, y, num_iters=10, seed=0)
         W = clf.get("W")
 
-The submission's modules are copied into a private temporary folder and run there, so the
-submission itself is never modified. A call that raises, runs too long, prints too much,
-uses too much memory or kills its interpreter raises ``StudentError`` with a message meant
-for the student; the worker is restarted on the next call when it died.
+The submission's modules are copied into a private temporary folder and run there, so
+the submission itself is never modified. A file named like a library module
+(``json.py``) is not copied (``notices`` says so), and the process starts isolated from
+that folder (``boot``), so nothing of the student's is imported before it has confined
+itself. A call that raises, runs too long, prints too much, uses too much memory or
+kills its interpreter raises ``StudentError`` with a message meant for the student; the
+worker is restarted on the next call when it died.
 """
 
 from __future__ import annotations
@@ -19,19 +22,26 @@ import os
 import pickle
 import shutil
 import signal
+import stat
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograder.sandbox import codec
-from autograder.sandbox.isolation import unprivileged_ids
+from autograder import textcap
+from autograder.sandbox import codec, names
+from autograder.sandbox.boot import isolated_command, sys_path_env
+from autograder.sandbox.isolation import ConfinementError, unprivileged_ids
 from autograder.sandbox.protocol import MAX_REPLY, FrameTooLarge, read_frame, write_frame
 
+# the whole environment of a student process: nothing of the grader's (tokens, keys,
+# paths) reaches it
 _WORKER_ENV = {
+    "PATH": "/usr/local/bin:/usr/bin:/bin",
+    "LANG": "C.UTF-8",
+    "LC_ALL": "C.UTF-8",
     "OPENBLAS_NUM_THREADS": "1",
     "OMP_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
@@ -83,14 +93,21 @@ class Student:
 
     def __init__(self, submission_dir: str | Path, modules: list[str],
                  limits: Limits | None = None, given: list[Path] | tuple[Path, ...] = (),
-                 hidden: list[Path] | tuple[Path, ...] = ()) -> None:
+                 hidden: list[Path] | tuple[Path, ...] = (),
+                 refused: dict[str, str] | None = None) -> None:
         """``given``: the course's own copies of modules handed out complete; they replace
-        whatever the submission holds under those names. ``hidden``: folders the student
-        process must not see (where the machine allows; the submission is always one)."""
+        whatever the submission holds under those names. ``hidden``: what the student
+        process must never read (the grader refuses to run it where that cannot be
+        ensured); the submission itself is hidden where the machine allows. ``refused``:
+        files of the submission that were not taken in, with the reason
+        (``autograder.intake``)."""
         self.submission_dir = Path(submission_dir)
         self.given = [Path(p) for p in given]
-        self.hidden = [str(Path(p).resolve()) for p in (*hidden, submission_dir)]
+        self.hidden = [str(Path(p).resolve()) for p in hidden]
+        self.own = [str(Path(submission_dir).resolve())]
         self.modules = [m.removesuffix(".py") for m in modules]
+        self.refused = dict(refused or {})
+        self.shadowing: dict[str, str] = {}  # file -> the library module it is named like
         self.limits = limits or Limits()
         self.last = CallInfo()
         self.restarts = 0
@@ -100,39 +117,56 @@ class Student:
         self._tmp = Path(tempfile.mkdtemp(prefix="grading-"))
         self._workdir = self._tmp / "work"
         self._generation = 0
+        self._uids: set[int] = set()  # the user ids its processes ran as (as root)
 
     # ----- life cycle -------------------------------------------------------
     def _copy_submission(self) -> None:
-        """A fresh private copy for every process, whatever the last one did to its own."""
+        """A fresh private copy for every process, whatever the last one did to its own:
+        the submission's top-level modules (regular files only, none named like a library
+        module), then the given modules."""
         shutil.rmtree(self._workdir, ignore_errors=True)
         self._workdir.mkdir()
-        for path in sorted(self.submission_dir.glob("*.py")):
-            if path.is_file():
-                shutil.copyfile(path, self._workdir / path.name)
+        files = []
+        with os.scandir(self.submission_dir) as entries:
+            for entry in entries:
+                if entry.name.endswith(".py") and stat.S_ISREG(entry.stat(
+                        follow_symlinks=False).st_mode):
+                    files.append(entry.name)
+        given = {path.name for path in self.given}
+        self.shadowing = names.shadowing(files, own=[*self.modules, *(g[:-3] for g in given)])
+        for name in sorted(set(files) - set(self.shadowing) - given):
+            shutil.copyfile(self.submission_dir / name, self._workdir / name,
+                            follow_symlinks=False)
         for path in self.given:
             shutil.copyfile(path, self._workdir / path.name)
+
+    @property
+    def notices(self) -> list[str]:
+        """What the student should know about files that were not used."""
+        return [names.describe(file, module) for file, module in sorted(self.shadowing.items())]
 
     def _start(self) -> None:
         self._copy_submission()
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         output_file = self._tmp / "output.txt"
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("COURSE_", "NBGRADER"))}
+        output_file.touch(mode=0o600)
+        env = {**_WORKER_ENV, "HOME": str(self._workdir), "TMPDIR": str(self._workdir),
+               **sys_path_env()}
         if os.geteuid() == 0:  # the worker drops to an unprivileged user: let it in
             uid, gid = unprivileged_ids()
             env["GRADER_IDS"] = f"{uid}:{gid}"
-            for path in (self._tmp, self._workdir, *self._workdir.iterdir()):
-                os.chown(path, uid, gid)
-            output_file.touch()
-            os.chown(output_file, uid, gid)
-        env.update(_WORKER_ENV)
+            self._uids.add(uid)
+            for path in (self._tmp, self._workdir, output_file, *self._workdir.iterdir()):
+                os.chown(path, uid, gid, follow_symlinks=False)
         env["GRADER_HIDDEN"] = json.dumps(self.hidden)
+        env["GRADER_OWN"] = json.dumps(self.own)
         env["GRADER_WRITABLE"] = json.dumps([str(self._tmp.resolve())])
-        cmd = [sys.executable, "-u", "-m", "autograder.sandbox.worker", str(to_child_r),
-               str(from_child_w), str(output_file), str(self.limits.memory_bytes),
-               str(self.limits.output_bytes)]
+        cmd = isolated_command("worker", str(to_child_r), str(from_child_w), str(output_file),
+                               str(self.limits.memory_bytes), str(self.limits.output_bytes),
+                               str(self._workdir.resolve()))
         self._proc = subprocess.Popen(
-            cmd, cwd=self._workdir, env=env, pass_fds=(to_child_r, from_child_w),
+            cmd, cwd=self._tmp, env=env, pass_fds=(to_child_r, from_child_w),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
@@ -160,6 +194,9 @@ class Student:
     def close(self) -> None:
         self._stop()
         shutil.rmtree(self._tmp, ignore_errors=True)
+        for uid in self._uids:  # files its processes left where anyone may write
+            remove_files_of(uid)
+        self._uids.clear()
 
     def __enter__(self) -> Student:
         return self
@@ -193,6 +230,12 @@ class Student:
             raise self._broken[module]
         if module in self._imported:
             return
+        reason = self.refused.get(f"{module}.py")
+        if reason:
+            self._broken[module] = StudentError(
+                f"{module}.py {reason}, so it could not be graded: submit the file itself",
+                "submission")
+            raise self._broken[module]
         try:
             self.request({"op": "import", "name": module}, what=f"importing {module}.py")
         except StudentError as exc:
@@ -235,14 +278,22 @@ class Student:
             self._restart()
             raise StudentError(f"{what} sent back an unreadable result ({exc})",
                                "crashed") from None
-        self.last = CallInfo(
-            output=str(reply.get("output", "")), output_bytes=int(reply.get("output_bytes", 0)),
-            warnings=list(reply.get("warnings", [])), mutated=list(reply.get("mutated", [])),
-            seconds=float(reply.get("seconds", 0.0)),
-        )
-        if reply["ok"]:
-            return reply["value"]
-        raise self._error(what, reply["error"])
+        try:
+            self.last = CallInfo(
+                output=textcap.cap(reply.get("output", "")),
+                output_bytes=int(reply.get("output_bytes", 0)),
+                warnings=textcap.cap_lines(reply.get("warnings", [])),
+                mutated=textcap.cap_lines(reply.get("mutated", []), count=10),
+                seconds=float(reply.get("seconds", 0.0)))
+            error = None if reply["ok"] else dict(reply["error"])
+        except (TypeError, ValueError, OverflowError, KeyError):
+            self._restart()
+            raise StudentError(f"{what} sent back an unreadable result", "crashed") from None
+        if error is None:
+            return reply.get("value")
+        if error.get("kind") == "confinement":
+            raise ConfinementError(textcap.cap(error.get("message", "")))
+        raise self._error(what, error)
 
     def _receive(self, limit: float) -> bytes:
         """One reply, all of it within ``limit`` seconds (a process that announces a reply
@@ -275,9 +326,10 @@ class Student:
         return f"{what} ended the Python process unexpectedly"
 
     def _error(self, what: str, error: dict[str, Any]) -> StudentError:
-        kind = str(error.get("kind", "error"))
-        message = str(error.get("message", ""))
-        where = [str(w) for w in error.get("where", [])]
+        kind = textcap.cap(error.get("kind", "error"), 100)
+        message = textcap.cap(error.get("message", ""), 2000)
+        where = textcap.cap_lines(error.get("where", []) if isinstance(error.get("where"), list)
+                                  else [])
         if kind == "not_implemented":
             text = f"{what} is not implemented yet (it raises NotImplementedError)"
         elif kind == "submission":
@@ -301,6 +353,28 @@ class Student:
         if where:
             text += "\n  at " + "\n  at ".join(where)
         return StudentError(text, kind, where)
+
+
+def remove_files_of(uid: int, folders: tuple[str, ...] = ("/tmp", "/var/tmp", "/dev/shm")
+                    ) -> None:
+    """Remove what user ``uid`` (one student process's) left in the folders anyone may
+    write to: where the machine gives no private mount namespace, those are shared."""
+    for folder in folders:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                info = entry.stat(follow_symlinks=False)
+                if info.st_uid != uid:
+                    continue
+                if stat.S_ISDIR(info.st_mode):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                continue
 
 
 class RemoteObject:

@@ -4,7 +4,11 @@ It reads pickled requests from the grader on one pipe, runs the student's functi
 method with output captured and warnings recorded, and answers on another pipe in the
 data-only ``codec`` format. Limits (memory, file size, CPU time) are set on itself.
 
-Usage: python -m autograder.sandbox.worker READ_FD WRITE_FD OUTPUT_FILE MEMORY_BYTES OUTPUT_BYTES
+Started through ``autograder.sandbox.boot`` (so that nothing in the student's folder is
+imported before ``confine()``), in a folder of the grader's; the student's copy is
+WORKDIR, which it enters once confined:
+
+    python -P -s boot.py worker READ_FD WRITE_FD OUTPUT_FILE MEMORY_BYTES OUTPUT_BYTES WORKDIR
 """
 
 from __future__ import annotations
@@ -25,10 +29,12 @@ import warnings
 from typing import Any
 
 from autograder.sandbox import codec
-from autograder.sandbox.isolation import confine
+from autograder.sandbox.isolation import ConfinementError, confine
 from autograder.sandbox.protocol import MAX_REPLY, read_frame, write_frame
 
 MAX_TEXT = 4000
+MAX_WARNINGS = 20  # distinct warnings recorded per call
+LINE = 300  # characters kept of one warning or one traceback line
 
 
 class Worker:
@@ -106,8 +112,10 @@ class Worker:
         watched += [(k, a, a.copy()) for k, a in kwargs.items() if _is_array(a)]
         _reset_output()
         start = time.perf_counter()
-        with warnings.catch_warnings(record=True) as caught:
+        caught: set[str] = set()
+        with warnings.catch_warnings():
             warnings.simplefilter("always")
+            warnings.showwarning = _recorder(caught)
             try:
                 value = thunk()
                 reply: dict[str, Any] = {"ok": True, "value": value}
@@ -116,7 +124,7 @@ class Worker:
             except BaseException as exc:  # noqa: BLE001 - student code may raise anything
                 reply = {"ok": False, "error": self.error_record(exc)}
         reply["seconds"] = time.perf_counter() - start
-        reply["warnings"] = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
+        reply["warnings"] = sorted(caught)
         reply["mutated"] = [str(k) for k, a, before in watched if not _same(a, before)]
         reply["output"], reply["output_bytes"] = _read_output()
         return reply
@@ -154,7 +162,7 @@ class Worker:
         for frame in traceback.extract_tb(exc.__traceback__):
             path = os.path.realpath(frame.filename)
             if os.path.dirname(path) == self.cwd:
-                line = (frame.line or "").strip()
+                line = (frame.line or "").strip()[:LINE]
                 name = os.path.basename(path)
                 frames.append(f"{name}, line {frame.lineno}, in {frame.name}: {line}")
         return frames[-5:]
@@ -173,6 +181,17 @@ def _started_a_process(exc: OSError) -> bool:
            or f"{os.sep}multiprocessing{os.sep}" in f.filename for f in frames):
         return True
     return bool(frames) and bool(_PROCESS_CALL.search(frames[-1].line or ""))
+
+
+def _recorder(caught: set[str]):
+    """``warnings.showwarning`` that keeps the first ``MAX_WARNINGS`` distinct warnings
+    (``category: message``, cut to ``LINE`` characters) and drops the rest."""
+
+    def record(message, category, filename, lineno, file=None, line=None) -> None:
+        if len(caught) < MAX_WARNINGS:
+            caught.add(f"{getattr(category, '__name__', 'Warning')}: {message}"[:LINE])
+
+    return record
 
 
 class _Reported(Exception):
@@ -230,6 +249,7 @@ def _limit(kind: int, value: int) -> None:
 def main(argv: list[str]) -> int:
     read_fd, write_fd = int(argv[0]), int(argv[1])
     output_file, memory_bytes, output_bytes = argv[2], int(argv[3]), int(argv[4])
+    workdir = argv[5]
 
     # stdout/stderr of student code go to a capture file (appending), never to the grader.
     fd = os.open(output_file, os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
@@ -248,12 +268,16 @@ def main(argv: list[str]) -> int:
         _limit(resource.RLIMIT_AS, memory_bytes)
 
     ids = os.environ.pop("GRADER_IDS", "")
-    isolation = confine(hidden=json.loads(os.environ.pop("GRADER_HIDDEN", "[]")),
-                        writable=json.loads(os.environ.pop("GRADER_WRITABLE", "[]")),
-                        ids=tuple(map(int, ids.split(":"))) if ids else None)
-    os.chdir(os.getcwd())  # re-enter the folder through the new (writable) mount
+    try:
+        isolation = confine(hidden=json.loads(os.environ.pop("GRADER_HIDDEN", "[]")),
+                            own=json.loads(os.environ.pop("GRADER_OWN", "[]")),
+                            writable=json.loads(os.environ.pop("GRADER_WRITABLE", "[]")),
+                            ids=tuple(map(int, ids.split(":"))) if ids else None)
+    except ConfinementError as exc:  # nothing of the student's is imported: say why
+        return refuse(read_fd, write_fd, str(exc))
     import numpy  # noqa: F401  (imported before student code so its cost is not theirs)
 
+    os.chdir(workdir)  # through the new (writable) mount
     sys.path.insert(0, os.getcwd())
     worker = Worker(write_fd, output_bytes)
     worker.isolation = isolation
@@ -280,6 +304,16 @@ def main(argv: list[str]) -> int:
         except BaseException as exc:  # noqa: BLE001 - report, never die silently
             payload = _failure("worker", f"{type(exc).__name__}: {exc}", type(exc).__name__)
         write_frame(write_fd, payload)
+
+
+def refuse(read_fd: int, write_fd: int, reason: str) -> int:
+    """Answer every request with ``reason`` (student code cannot be confined here)."""
+    while True:
+        try:
+            read_frame(read_fd)
+        except EOFError:
+            return 0
+        write_frame(write_fd, _failure("confinement", reason))
 
 
 def _failure(kind: str, message: str, type_name: str = "") -> bytes:

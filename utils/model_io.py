@@ -11,7 +11,9 @@ held-out test split in well under a second. ``load_model`` reads it back.
 from __future__ import annotations
 
 import json
+import math
 import os
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,8 @@ import numpy as np
 
 FORMAT = "nndl-model-1"
 _PARAM = "param:"
+MAX_BYTES = 256 << 20  # what a saved model may hold once decompressed
+MAX_ARRAYS = 256
 
 
 def _jsonable(value: Any, name: str) -> Any:
@@ -71,6 +75,40 @@ def save_model(path: str | os.PathLike[str], model: Any, **constructor_kwargs: A
     return path
 
 
+def check_declared_sizes(path: Path, max_bytes: int = MAX_BYTES) -> None:
+    """Refuse (``ValueError``) a file whose arrays would take more than ``max_bytes`` once
+    decompressed, judged from what the file declares (each member's size and each array's
+    shape) before anything is decompressed, so that a small file cannot fill memory."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_ARRAYS:
+                raise ValueError(f"{path.name} holds more than {MAX_ARRAYS} arrays")
+            declared = sum(m.file_size for m in members)
+            if declared > max_bytes:
+                raise ValueError(f"{path.name} would take {declared >> 20} MiB once "
+                                 f"decompressed; a saved model may take {max_bytes >> 20} MiB")
+            for member in members:
+                with archive.open(member) as fh:
+                    _check_array_header(fh, member, path.name)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise ValueError(f"{path.name} is not a readable .npz file ({exc})") from None
+
+
+def _check_array_header(fh: Any, member: zipfile.ZipInfo, name: str) -> None:
+    """An .npy member's header must declare no more data than the member holds."""
+    version = np.lib.format.read_magic(fh)
+    read = {(1, 0): np.lib.format.read_array_header_1_0,
+            (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+    if read is None:
+        raise ValueError(f"{name}: {member.filename} has an unknown array format")
+    shape, _, dtype = read(fh)
+    if dtype.hasobject:
+        raise ValueError(f"{name}: {member.filename} holds Python objects")
+    if math.prod(shape) * dtype.itemsize > member.file_size:
+        raise ValueError(f"{name}: {member.filename} declares more data than it holds")
+
+
 def load_model(path: str | os.PathLike[str]) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """Read a file written by ``save_model``: (params, constructor_kwargs).
 
@@ -80,6 +118,7 @@ def load_model(path: str | os.PathLike[str]) -> tuple[dict[str, np.ndarray], dic
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"{path.name} does not exist")
+    check_declared_sizes(path)
     try:
         with np.load(path, allow_pickle=False) as data:
             files = {name: data[name] for name in data.files}

@@ -19,6 +19,7 @@ interrupted run keeps the finished grades and lists who remains.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -53,6 +54,17 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
 
 # nbconvert's HTMLExporter without its slow re-parse of each page (autograder.feedback_html)
 FEEDBACK_EXPORTER = "autograder.feedback_html.FeedbackHTMLExporter"
+# nbgrader's own autograde preprocessors (nbgrader.converters.autograde), with Execute's
+# outputs capped (autograder.nbgrader_execute)
+AUTOGRADE_PREPROCESSORS = [
+    "autograder.nbgrader_execute.CappedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 # nbgrader's own format plus the time, so autograde.log shows where a run spends it
 LOG_FORMAT = "%(asctime)s.%(msecs)03d [%(name)s | %(levelname)s] %(message)s"
 
@@ -233,6 +245,8 @@ def autograde_batch(batch: list[str], course: Path, hw: str, notebooks: list[str
         text = run_logged(nbgrader_args("autograde", hw, course, pending, everyone,
                                         f"--Execute.timeout={args.cell_timeout}",
                                         f"--CourseDirectory.submitted_directory={staging}",
+                                        "--Autograde.autograde_preprocessors="
+                                        f"{json.dumps(AUTOGRADE_PREPROCESSORS)}",
                                         *kernels.nbgrader_args()))
         seen = {s: first_mention(text, s, hw) for s in pending}
         left = [s for s in pending if seen[s] < 0]

@@ -15,13 +15,24 @@ import math
 import time
 from queue import Empty
 
+import zmq
 from jupyter_client.asynchronous import AsyncKernelClient
 
 DRAIN_SECONDS = 0.01  # how long to wait for iopub messages that are already on their way
+# a single message larger than this ends the connection (a confined kernel can write
+# anything on its sockets; nbgrader would hold it all in memory)
+MAX_MESSAGE_BYTES = 32 << 20
 
 
 class GradingKernelClient(AsyncKernelClient):
-    """``AsyncKernelClient`` whose ``wait_for_ready`` returns without the quiet period."""
+    """``AsyncKernelClient`` whose ``wait_for_ready`` returns without the quiet period, and
+    whose sockets refuse messages larger than ``MAX_MESSAGE_BYTES``."""
+
+    def connect_iopub(self, identity: bytes | None = None) -> zmq.Socket:
+        return _bounded(super().connect_iopub(identity))
+
+    def connect_shell(self, identity: bytes | None = None) -> zmq.Socket:
+        return _bounded(super().connect_shell(identity))
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
         # made by KernelManager.client() (its client_factory), so the manager knows
@@ -50,3 +61,8 @@ class GradingKernelClient(AsyncKernelClient):
                 await self.iopub_channel.get_msg(timeout=DRAIN_SECONDS)
             except Empty:
                 return
+
+
+def _bounded(socket: zmq.Socket) -> zmq.Socket:
+    socket.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+    return socket

@@ -423,6 +423,9 @@ def confine(hidden: list[str] | tuple[str, ...] = (),
         fs = ("private folders readable by root only (no mount namespace on this machine: "
               "the file system stays writable where permissions allow)")
     drop_privileges(ids, max_tasks)
+    if not network:  # as the student's user, a user namespace may still be allowed
+        network = _unshare(CLONE_NEWUSER | CLONE_NEWNET)
+        net = "no network" if network else net
     os.environ["HOME"] = os.getcwd()
     tasks = ("cannot start processes" if not max_tasks
              else f"at most {max_tasks} processes and threads")

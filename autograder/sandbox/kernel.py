@@ -42,6 +42,7 @@ from typing import Any
 
 from autograder.intake import Intake, copy_tree
 from autograder.paths import private_paths
+from autograder.sandbox import names
 from autograder.sandbox.boot import isolated_command
 from autograder.sandbox.isolation import confine, is_student_uid, unprivileged_ids
 
@@ -241,6 +242,8 @@ def prepare_kernel(connection: str, ids: tuple[int, int] | None = None) -> str:
         copy_tree(source, Path(work), Intake(Path(work), Path(here)))
     finally:
         os.close(source)
+    for name in names.shadowing(os.listdir(work)):  # not imported in place of a library
+        os.unlink(os.path.join(work, name))
     private_copy = os.path.join(scratch, "connection.json")
     shutil.copyfile(connection, private_copy)
     uids = os.environ.get(UIDS, "")

@@ -33,6 +33,7 @@ import socket
 import sys
 from typing import Any, NoReturn
 
+from autograder.sandbox import names
 from autograder.sandbox.child import exit_after
 from autograder.sandbox.isolation import unprivileged_ids
 from autograder.sandbox.kernel import FORWARDED, HEADER, end_processes_of, prepare_kernel
@@ -76,6 +77,7 @@ def preload() -> None:
     if QUIET_DEBUGPY not in before:
         del os.environ[QUIET_DEBUGPY]
     SET_BY_PRELOAD.update((k, v) for k, v in os.environ.items() if before.get(k) != v)
+    names.library_modules()  # each kernel leaves out files named like these
     tracebacks = sys.modules.get(TRACEBACKS)  # preloaded, unless IPython is missing
     if tracebacks is not None:
         tracebacks.install()

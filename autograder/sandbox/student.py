@@ -355,10 +355,12 @@ class Student:
         return StudentError(text, kind, where)
 
 
-def remove_files_of(uid: int, folders: tuple[str, ...] = ("/tmp", "/var/tmp", "/dev/shm")
-                    ) -> None:
+def remove_files_of(uid: int, folders: tuple[str, ...] = ("/tmp", "/var/tmp", "/dev/shm",
+                                                           "/dev/mqueue")) -> None:
     """Remove what user ``uid`` (one student process's) left in the folders anyone may
-    write to: where the machine gives no private mount namespace, those are shared."""
+    write to, and its System V IPC objects: where the machine gives no private mount and
+    IPC namespaces, those are shared."""
+    remove_ipc_of(uid)
     for folder in folders:
         try:
             entries = list(os.scandir(folder))
@@ -374,6 +376,34 @@ def remove_files_of(uid: int, folders: tuple[str, ...] = ("/tmp", "/var/tmp", "/
                 else:
                     os.unlink(entry.path)
             except OSError:
+                continue
+
+
+# /proc/sysvipc file -> the libc call that removes one of its objects by id
+_IPC_TABLES = {"shm": "shmctl", "msg": "msgctl", "sem": "semctl"}
+IPC_RMID = 0
+
+
+def remove_ipc_of(uid: int) -> None:
+    """Remove the System V shared memory segments, message queues and semaphore sets
+    that user ``uid`` owns or created."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for table, call in _IPC_TABLES.items():
+        try:
+            with open(f"/proc/sysvipc/{table}") as fh:
+                header, *rows = fh.read().splitlines()
+        except OSError:
+            continue
+        columns = header.split()
+        for row in rows:
+            fields = dict(zip(columns, row.split(), strict=False))
+            try:
+                if uid in (int(fields["uid"]), int(fields["cuid"])):
+                    ident = int(fields.get("shmid") or fields.get("msqid") or fields["semid"])
+                    getattr(libc, call)(ident, *([0] if table == "sem" else []), IPC_RMID, None)
+            except (KeyError, ValueError):
                 continue
 
 

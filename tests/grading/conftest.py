@@ -6,6 +6,7 @@ import re
 
 import pytest
 from corpus_cases import CASES, HW, Context
+from corpus_edits import SECRET
 from corpus_support import IS_ROOT, LIMITS, Corpus, digest
 
 from autograder.simulate import make_course, make_submission
@@ -23,11 +24,18 @@ def corpus(tmp_path_factory) -> Corpus:
     manifest.write_text(text)
     results, gradescope = base / "results", base / "autograder"
     results.mkdir()
+    outside = base / "outside"  # root-only files outside the course
+    outside.mkdir(mode=0o700)
+    (outside / "secret.txt").write_text(SECRET + "\n")
+    (outside / "victim.txt").write_text("victim, unchanged\n")
+    for name in ("secret.txt", "victim.txt"):
+        (outside / name).chmod(0o600)
     ctx = Context(course, targets=(results / "forge_results.json",
                                    gradescope / "results" / "results.json",
                                    course / "grades.csv", course / "gradebook.db"),
                   references=(course / "source" / HW / "softmax.py",
-                              gradescope / "source" / "source" / HW / "softmax.py"))
+                              gradescope / "source" / "source" / HW / "softmax.py"),
+                  secret=outside / "secret.txt", victim=outside / "victim.txt")
     cases = [c for c in CASES if IS_ROOT or not c.needs_root]
     before = {}
     for case in cases:
@@ -35,4 +43,4 @@ def corpus(tmp_path_factory) -> Corpus:
         case.damage(folder, ctx)
         before[case.name] = digest(folder)
     return Corpus(course, ctx, results, gradescope, cases, before,
-                  digest(course / "source"))
+                  digest(course / "source"), digest(outside))

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from boundary_cases import SHM_KEY
 from corpus_cases import HW, LEFTOVER_MARKERS, Case, Context
+from corpus_edits import LITTER, SECRET, TOKEN
 
 IS_ROOT = os.geteuid() == 0
 # limits per call into student code, tighter than the course's so that the corpus's
@@ -18,12 +22,26 @@ IS_ROOT = os.geteuid() == 0
 LIMITS = {"seconds": 3, "memory_mb": 768}
 
 
+# a report that grows past this was bloated by student text
+MAX_REPORT_BYTES = 300_000
+
+
 def digest(folder: Path, skip_bytecode: bool = False) -> dict[str, str]:
-    """Every file under ``folder`` (relative path -> sha256); ``skip_bytecode`` leaves out
-    the ``__pycache__`` that running the grader's own code writes."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*"))
-            if p.is_file() and not (skip_bytecode and "__pycache__" in p.parts)}
+    """Every entry under ``folder`` (relative path -> sha256 of a regular file, the target
+    of a link, the kind of anything else), links not followed; ``skip_bytecode`` leaves
+    out the ``__pycache__`` that running the grader's own code writes."""
+    found = {}
+    for p in sorted(folder.rglob("*")):
+        if skip_bytecode and "__pycache__" in p.parts:
+            continue
+        mode = p.lstat().st_mode
+        if stat.S_ISLNK(mode):
+            found[str(p.relative_to(folder))] = "link to " + os.readlink(p)
+        elif stat.S_ISREG(mode):
+            found[str(p.relative_to(folder))] = hashlib.sha256(p.read_bytes()).hexdigest()
+        elif not stat.S_ISDIR(mode):
+            found[str(p.relative_to(folder))] = f"special {stat.S_IFMT(mode):o}"
+    return found
 
 
 def leftover_processes() -> list[str]:
@@ -48,13 +66,21 @@ class Corpus:
     cases: list[Case]  # the cases this machine can hold (all of them as root)
     before: dict[str, dict[str, str]]  # case name -> digest of its submission
     source_before: dict[str, str]
+    outside_before: dict[str, str]  # the secret and the victim file
 
+    def check_outside(self) -> None:
+        """Are the files outside the course untouched, nothing left where anyone may
+        write, and no System V segment left behind?"""
+        assert digest(self.ctx.victim.parent) == self.outside_before
+        assert litter() == []
     def folder(self, case: Case) -> Path:
         return self.course / "submitted" / case.student_id / HW
 
     @property
     def env(self) -> dict[str, str]:
-        return {**os.environ, "COURSE_ROOT": str(self.course)}
+        """The grader's environment, with secrets that student code must never see."""
+        return {**os.environ, "COURSE_ROOT": str(self.course),
+                "JUPYTERHUB_API_TOKEN": TOKEN, "AWS_SECRET_ACCESS_KEY": TOKEN}
 
 
 def require(corpus: Corpus, case: Case) -> None:
@@ -76,3 +102,25 @@ def check_results(case: Case, tests: list[dict]) -> None:
             assert 'File "/' not in t["output"], t["output"]
         else:
             assert t["score"] == t["max_score"], (t["name"], t["output"])
+
+
+def litter() -> list[str]:
+    """Files and System V segments that cases tried to leave behind."""
+    found = [str(p) for folder in ("/dev/shm", "/tmp", "/var/tmp")
+             for p in Path(folder).glob(f"{LITTER}*")]
+    ipcs = subprocess.run(["ipcs", "-m"], capture_output=True, text=True).stdout
+    if f"{SHM_KEY:#010x}" in ipcs:
+        found.append(f"System V segment {SHM_KEY:#x}")
+    return found
+
+
+def check_report(case: Case, report: str, max_bytes: int = MAX_REPORT_BYTES,
+                 notice: bool = True) -> None:
+    """Whatever a student may read of a case (results.json, the table, feedback): no
+    secret, no token, no internal error blamed on the grader for the student's value,
+    bounded in size, and the notice about an unused file when the case has one."""
+    assert SECRET not in report and TOKEN not in report, case.name
+    assert "internal grader error" not in report, case.name
+    assert len(report.encode()) < max_bytes, (case.name, len(report))
+    if case.notice and notice:
+        assert case.notice in report, (case.name, case.notice)

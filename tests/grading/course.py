@@ -17,10 +17,12 @@ __all__ = ["ASSIGNMENTS", "ROOT", "course_cmd", "course_env", "make_course", "su
 
 
 def course_cmd(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None,
-               timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m autograder ARGS`` (the ``course`` command) for real."""
-    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+               timeout: float = 600, prefix: list[str] | tuple[str, ...] = ()
+               ) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m autograder ARGS`` (the ``course`` command) for real, behind the
+    command ``prefix`` (such as ``setpriv ...``) if given."""
+    return subprocess.run([*prefix, sys.executable, "-m", "autograder", *args], cwd=cwd,
+                          env=env, capture_output=True, text=True, timeout=timeout)
 
 
 def course_env(course: Path) -> dict[str, str]:

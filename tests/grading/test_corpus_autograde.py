@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import csv
 import html
+import os
+import stat
+import subprocess
 import time
 
 import pytest
 from corpus_cases import CASES, HW
-from corpus_support import digest, leftover_processes, require
+from corpus_support import IS_ROOT, check_report, digest, leftover_processes, require
 from course import ROOT, course_cmd
 
 from autograder.simulate import make_submission
@@ -57,20 +60,33 @@ def class_run(corpus):
         make_submission(corpus.course / "submitted" / name / HW, HW, "source")
     folders = {p.parent.name: p for p in (corpus.course / "submitted").glob(f"*/{HW}")}
     before = {name: digest(folder) for name, folder in folders.items()}
+    # a process of another user, whose id a kernel plants where the grader looks
+    bystander = subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534",
+                                  "--clear-groups", "sleep", "609"]) if IS_ROOT else None
+    # the run's temporary folders, to see that it removes them all
+    tmp = corpus.course.parent / "autograde-tmp"
+    tmp.mkdir(exist_ok=True)
     runs, seconds = [], []
-    for _ in range(2):
-        start = time.monotonic()
-        proc = course_cmd("autograde", HW, "--workers", "2", "--cell-timeout", "10",
-                          cwd=corpus.course, env=corpus.env, timeout=1800)
-        seconds.append(time.monotonic() - start)
-        runs.append((proc, grades_csv(corpus.course), gradebook_cells(corpus.course)))
+    try:
+        for _ in range(2):
+            start = time.monotonic()
+            proc = course_cmd("autograde", HW, "--workers", "2", "--cell-timeout", "10",
+                              cwd=corpus.course, env={**corpus.env, "TMPDIR": str(tmp)},
+                              timeout=1800)
+            seconds.append(time.monotonic() - start)
+            runs.append((proc, grades_csv(corpus.course), gradebook_cells(corpus.course)))
+        survived = bystander is None or bystander.poll() is None
+    finally:
+        if bystander is not None:
+            bystander.kill()
+            bystander.wait()
     after = {name: digest(folder) for name, folder in folders.items()}
-    return runs, before, after, seconds
+    return runs, before, after, seconds, (survived, sorted(os.listdir(tmp)))
 
 
 def test_autograde_finishes_and_grades_everyone(corpus, class_run):
     """Does `course autograde` exit 0 both times with a score for every student?"""
-    runs, before, _, _ = class_run
+    runs, before, _, _, _ = class_run
     for proc, grades, _ in runs:
         assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
         assert "Traceback" not in proc.stdout + proc.stderr
@@ -83,16 +99,23 @@ def test_autograde_holds(corpus, class_run, case):
     """Does nbgrader's gradebook give each autograded cell exactly the points of the tests
     the case does not break?"""
     require(corpus, case)
-    runs, _, _, _ = class_run
+    runs, _, _, _, _ = class_run
     _, grades, cells = runs[0]
     expected = expected_cells(case.lost)
     assert cells[case.student_id] == pytest.approx(expected)
     assert float(grades[case.student_id]["auto_score"]) == pytest.approx(sum(expected.values()))
+    graded = corpus.course / "autograded" / case.student_id / HW
+    for path in graded.rglob("*") if graded.is_dir() else []:  # root wrote them: no links
+        assert stat.S_ISREG(path.lstat().st_mode) or path.is_dir(), path
+    pages = sorted((corpus.course / "feedback" / case.student_id / HW).glob("*.html"))
+    text = " ".join(html.unescape(page.read_text()) for page in pages)
+    check_report(case, text, max_bytes=8_000_000, notice=bool(pages))
+    assert "BEGIN SOLUTION" not in text, case.name
 
 
 def test_bystanders_are_unaffected(class_run):
     """Do correct submissions graded in the same batch keep every point?"""
-    runs, _, _, _ = class_run
+    runs, _, _, _, _ = class_run
     for _, _, cells in runs:
         for name in BYSTANDERS:
             assert cells[name] == pytest.approx(expected_cells(()))
@@ -117,13 +140,13 @@ def test_feedback_shows_the_suites_results_without_the_tests(corpus, class_run):
 def test_grading_waits_for_no_leftover_process(class_run):
     """The 'fork' and 'shell' cases leave `sleep 607` / `sleep 608` behind in their kernels,
     holding nbgrader's output open: a run must not wait for them (it did, ten minutes)."""
-    _, _, _, seconds = class_run
+    _, _, _, seconds, _ = class_run
     assert max(seconds) < 600, f"course autograde took {seconds} s"
 
 
 def test_regrading_is_idempotent(class_run):
     """Does a second run give every student the same grades, cell by cell?"""
-    runs, _, _, _ = class_run
+    runs, _, _, _, _ = class_run
     (_, grades1, cells1), (_, grades2, cells2) = runs
     assert grades1 == grades2
     assert cells1 == cells2
@@ -132,7 +155,17 @@ def test_regrading_is_idempotent(class_run):
 def test_submissions_and_course_are_untouched(corpus, class_run):
     """Are all submissions byte-identical after two runs, the reference intact, and no
     process left behind?"""
-    _, before, after, _ = class_run
+    _, before, after, _, _ = class_run
     assert after == before
     assert digest(corpus.course / "source") == corpus.source_before
     assert leftover_processes() == []
+    corpus.check_outside()
+
+
+def test_planted_files_decide_nothing(class_run):
+    """Did another user's process survive two class runs in which a kernel planted files
+    naming its user id where the grader cleans up, and did the runs remove every
+    temporary folder they made?"""
+    _, _, _, _, (survived, left) = class_run
+    assert survived
+    assert left == []

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from corpus_cases import CASES
-from corpus_support import check_results, digest, leftover_processes, require
+from corpus_support import check_report, check_results, digest, leftover_processes, require
 from course import course_cmd
 
 pytestmark = pytest.mark.slow
@@ -25,10 +25,12 @@ def test_course_grade_holds(corpus, case):
     results = json.loads(out.read_text())
     assert "forged" not in json.dumps(results)
     check_results(case, results["tests"])
+    check_report(case, out.read_text() + proc.stdout)
     assert results["score"] == pytest.approx(sum(t["score"] for t in results["tests"]))
     assert digest(corpus.folder(case)) == corpus.before[case.name]
     assert digest(corpus.course / "source") == corpus.source_before
     assert leftover_processes() == []
+    corpus.check_outside()
 
 
 DETERMINISM = ["debug_prints", "infinite_loop", "os_exit", "memory_bomb", "monkeypatch_numpy",

@@ -8,8 +8,17 @@ import shutil
 
 import pytest
 from corpus_cases import CASES, HW
-from corpus_support import IS_ROOT, check_results, digest, leftover_processes, require
+from corpus_support import (
+    IS_ROOT,
+    check_report,
+    check_results,
+    digest,
+    leftover_processes,
+    require,
+)
 from gradescope_tree import run_autograder, runtime_only_python, unpack
+
+from autograder.simulate import make_submission
 
 pytestmark = pytest.mark.slow
 
@@ -32,14 +41,18 @@ def test_run_autograder_holds(corpus, autograder_tree, case):
     root, python, unpacked = autograder_tree
     upload = root / "submission"
     shutil.rmtree(upload, ignore_errors=True)
-    shutil.copytree(corpus.folder(case), upload)
+    # made afresh, as Gradescope unpacks an upload: links, pipes and devices stay what
+    # they are (a copy would follow them)
+    case.damage(make_submission(upload, HW, "source"), corpus.ctx)
     (root / "results" / "results.json").unlink(missing_ok=True)
     results = run_autograder(root, python)
     if IS_ROOT:  # as on Gradescope: student code must not keep the grader's privileges
         assert "unprivileged user of its own" in results["_stdout"], results["_stdout"]
     assert "forged" not in json.dumps(results)
     check_results(case, results["tests"])
+    check_report(case, (root / "results" / "results.json").read_text())
     assert digest(upload) == corpus.before[case.name]
     # the reference and the suite are intact
     assert digest(root / "source", skip_bytecode=True) == unpacked
     assert leftover_processes() == []
+    corpus.check_outside()

@@ -14,6 +14,7 @@ Exit codes: 0 success, 1 a check failed (stale release, verify found a problem),
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 from autograder.commands import answer_key, autograde, grade, gradescope, release, verify
@@ -37,8 +38,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # so that temporary folders and student processes are cleaned up
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupted)
     try:
         return COMMANDS[args.command].run(args)
     except CourseError as exc:

@@ -100,13 +100,18 @@ def _check_array_header(fh: Any, member: zipfile.ZipInfo, name: str) -> None:
     version = np.lib.format.read_magic(fh)
     read = {(1, 0): np.lib.format.read_array_header_1_0,
             (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+    problem = None
     if read is None:
-        raise ValueError(f"{name}: {member.filename} has an unknown array format")
-    shape, _, dtype = read(fh)
-    if dtype.hasobject:
-        raise ValueError(f"{name}: {member.filename} holds Python objects")
-    if math.prod(shape) * dtype.itemsize > member.file_size:
-        raise ValueError(f"{name}: {member.filename} declares more data than it holds")
+        problem = "has an unknown array format"
+    else:
+        shape, _, dtype = read(fh)
+        if dtype.hasobject:
+            problem = "holds Python objects"
+        elif math.prod(shape) * dtype.itemsize > member.file_size:
+            problem = "declares more data than it holds"
+    if problem:
+        raise ValueError(f"{name} is not a readable .npz file ({member.filename[:80]} "
+                         f"{problem})")
 
 
 def load_model(path: str | os.PathLike[str]) -> tuple[dict[str, np.ndarray], dict[str, Any]]:

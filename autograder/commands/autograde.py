@@ -75,7 +75,7 @@ def db_url(course: Path) -> str:
 
 
 # a student id nbgrader can take: its lists are comma-separated and its paths globbed
-STUDENT_ID = re.compile(r"[A-Za-z0-9_@+-][A-Za-z0-9_.@+ -]{0,99}")
+STUDENT_ID = re.compile(r"[\w@+-][\w.@+ -]{0,99}")
 
 
 def students_of(course: Path, hw: str) -> tuple[list[str], dict[str, str]]:
@@ -94,7 +94,7 @@ def students_of(course: Path, hw: str) -> tuple[list[str], dict[str, str]]:
             continue
         if not STUDENT_ID.fullmatch(entry.name):
             skipped[entry.name] = ("the folder name cannot be a student id (letters, digits, "
-                                   "spaces and _ . @ + - only)")
+                                   "spaces and _ . @ + - only, not first a dot or space)")
         else:
             found.append(entry.name)
     return found, skipped

@@ -140,6 +140,16 @@ class Student:
         for path in self.given:
             shutil.copyfile(path, self._workdir / path.name)
 
+    def submitted_file(self, name: str) -> Path:
+        """The grader's copy of the submitted file ``name`` (which may not exist), for
+        checks that read it; raises ``StudentError`` when the submission held it but it
+        was not taken in (a link, a device...)."""
+        reason = self.refused.get(name)
+        if reason:
+            raise StudentError(f"{name} {reason}, so it could not be graded: submit the file "
+                               "itself", "submission")
+        return self.submission_dir / name
+
     @property
     def notices(self) -> list[str]:
         """What the student should know about files that were not used."""
@@ -230,12 +240,11 @@ class Student:
             raise self._broken[module]
         if module in self._imported:
             return
-        reason = self.refused.get(f"{module}.py")
-        if reason:
-            self._broken[module] = StudentError(
-                f"{module}.py {reason}, so it could not be graded: submit the file itself",
-                "submission")
-            raise self._broken[module]
+        try:
+            self.submitted_file(f"{module}.py")
+        except StudentError as exc:
+            self._broken[module] = exc
+            raise
         try:
             self.request({"op": "import", "name": module}, what=f"importing {module}.py")
         except StudentError as exc:
@@ -386,10 +395,11 @@ IPC_RMID = 0
 
 def remove_ipc_of(uid: int) -> None:
     """Remove the System V shared memory segments, message queues and semaphore sets
-    that user ``uid`` owns or created."""
+    that user ``uid`` owns or created. A child process that becomes that user removes
+    them: without ``CAP_SYS_ADMIN``, only the owner may."""
     import ctypes
 
-    libc = ctypes.CDLL(None, use_errno=True)
+    doomed = []
     for table, call in _IPC_TABLES.items():
         try:
             with open(f"/proc/sysvipc/{table}") as fh:
@@ -401,10 +411,23 @@ def remove_ipc_of(uid: int) -> None:
             fields = dict(zip(columns, row.split(), strict=False))
             try:
                 if uid in (int(fields["uid"]), int(fields["cuid"])):
-                    ident = int(fields.get("shmid") or fields.get("msqid") or fields["semid"])
-                    getattr(libc, call)(ident, *([0] if table == "sem" else []), IPC_RMID, None)
-            except (KeyError, ValueError):
+                    doomed.append((table, call, int(fields[columns[1]])))
+            except (KeyError, ValueError, IndexError):
                 continue
+    if not doomed:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    pid = os.fork()
+    if pid == 0:  # only system calls here: the grader may run threads
+        try:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            for table, call, ident in doomed:
+                getattr(libc, call)(ident, *([0] if table == "sem" else []), IPC_RMID, None)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
 
 
 class RemoteObject:

@@ -262,7 +262,6 @@ def main(argv: list[str]) -> int:
     sys.stdout = io.TextIOWrapper(os.fdopen(1, "wb", buffering=0), write_through=True)
     sys.stderr = io.TextIOWrapper(os.fdopen(2, "wb", buffering=0), write_through=True)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write over the limit fails with EFBIG
-    _limit(resource.RLIMIT_FSIZE, output_bytes)
     _limit(resource.RLIMIT_CORE, 0)
     if memory_bytes > 0:
         _limit(resource.RLIMIT_AS, memory_bytes)
@@ -275,6 +274,7 @@ def main(argv: list[str]) -> int:
                             ids=tuple(map(int, ids.split(":"))) if ids else None)
     except ConfinementError as exc:  # nothing of the student's is imported: say why
         return refuse(read_fd, write_fd, str(exc))
+    _limit(resource.RLIMIT_FSIZE, output_bytes)  # once the scratch copy is made
     import numpy  # noqa: F401  (imported before student code so its cost is not theirs)
 
     os.chdir(workdir)  # through the new (writable) mount

@@ -27,6 +27,7 @@ from corpus_edits import (
     LITTER,
     NAIVE,
     SGD,
+    SLEEP_SESSION,
     SOFTMAX_ALL,
     TRAIN,
     Case,
@@ -55,7 +56,7 @@ def _fill(code: str, ctx: Context) -> str:
     targets = [str(ctx.victim), *(str(t) for t in ctx.targets)]
     return (textwrap.dedent(code).replace("@TARGETS@", repr(targets))
             .replace("@VICTIM@", repr(str(ctx.victim))).replace("@SECRET@", repr(str(ctx.secret)))
-            .replace("@COURSE@", repr(str(ctx.course))))
+            .replace("@COURSE@", repr(str(ctx.course))).replace("@SLEEP@", SLEEP_SESSION))
 
 
 def _files(contents: dict[str, str]) -> Callable[[Path, Context], None]:
@@ -196,7 +197,7 @@ for i in range(100_000):
     Case("huge_int_loss", "softmax_loss_naive returns a 401-digit integer loss",
          wrap("softmax.py", NAIVE, after="(10 ** 400, result[1])"), (NAIVE,)),
     Case("string_history", "SoftmaxClassifier.train returns a list of strings",
-         wrap("softmax.py", TRAIN, after="['loss'] * len(result)"), (TRAIN,)),
+         wrap("softmax.py", TRAIN, after="['loss'] * len(result)"), (TRAIN,), some=True),
     Case("nested_return", "gradient_descent returns lists nested 1,000 deep",
          wrap("gradient_descent.py", GD, before="""
 nested = []
@@ -220,7 +221,7 @@ for name in glob.glob("*.ipynb") + glob.glob("*.py"):
     Case("notebook_outlives", "a cell starts a process in a session of its own that rewrites "
          "the notebook's files later", _in_notebook("gradient_descent.ipynb", """
 import subprocess
-subprocess.Popen(["sh", "-c", 'sleep 611; for f in *; do echo rewritten > "$f"; done'],
+subprocess.Popen(["sh", "-c", 'sleep @SLEEP@; for f in *; do echo rewritten > "$f"; done'],
                  start_new_session=True)
 """), needs_root=True),
     Case("notebook_plants", "a cell plants user-id files beside its sockets",

@@ -29,6 +29,8 @@ from corpus_edits import (
     NAIVE,
     PREDICT,
     SGD,
+    SLEEP_FORK,
+    SLEEP_SHELL,
     SOFTMAX_ALL,
     Case,
     Context,
@@ -230,13 +232,13 @@ for _ in range(100_000):
          wrap("softmax.py", NAIVE, before="import ctypes\nctypes.string_at(0)"), (NAIVE,),
          ("crashed the Python interpreter", "SIGSEGV")),
     Case("fork", "gradient_descent forks a child that outlives it",
-         wrap("gradient_descent.py", GD, before="""
+         wrap("gradient_descent.py", GD, before=f"""
 if os.fork() == 0:
-    os.execvp("sleep", ["sleep", "607"])
+    os.execvp("sleep", ["sleep", "{SLEEP_FORK}"])
 """), (GD,), ("may not start processes",), needs_root=True),
     Case("shell", "minibatch_sgd starts a shell command",
          wrap("gradient_descent.py", SGD,
-              before="subprocess.Popen(['sh', '-c', 'sleep 608'])"), (SGD,),
+              before=f"subprocess.Popen(['sh', '-c', 'sleep {SLEEP_SHELL}'])"), (SGD,),
          ("may not start processes",), needs_root=True),
     Case("kill_parent", "gradient_descent signals every process it can, then the grader",
          wrap("gradient_descent.py", GD, before="""

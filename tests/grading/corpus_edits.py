@@ -4,6 +4,7 @@ that aim at them, and the ways of editing a submission that cases are made of.""
 from __future__ import annotations
 
 import json
+import secrets
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,8 +17,11 @@ GD, SGD = "gradient_descent", "minibatch_sgd"
 SOFTMAX_ALL = (NAIVE, VECTORIZED, TRAIN, PREDICT)
 GD_ALL = (GD, SGD)
 EVERYTHING = SOFTMAX_ALL + GD_ALL
-# markers of processes a case tries to leave behind (checked for after grading)
-LEFTOVER_MARKERS = ("sleep 607", "sleep 608", "sleep 611")
+# how long the processes that cases try to leave behind sleep: a fraction of its own per
+# test run, so that one run never mistakes another's (on a shared machine) for its own
+_RUN = f"{secrets.randbelow(900_000) + 100_000}"
+SLEEP_FORK, SLEEP_SHELL, SLEEP_SESSION = (f"{s}.{_RUN}" for s in (607, 608, 611))
+LEFTOVER_MARKERS = tuple(f"sleep {s}" for s in (SLEEP_FORK, SLEEP_SHELL, SLEEP_SESSION))
 # what must never reach a student-visible text: a root-only file's content, a secret of
 # the grader's environment
 SECRET = "corpus-secret-file-7f3a9c"
@@ -48,6 +52,7 @@ class Case:
     folder: str = ""  # where the graded files sit inside the upload ("" = top level)
     student: str = ""  # the student id / folder name, when the case is about it
     notice: str = ""  # words the report must say about a file that was not used
+    some: bool = False  # only some tests of the lost functions read what is broken
 
     @property
     def student_id(self) -> str:

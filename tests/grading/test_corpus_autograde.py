@@ -102,8 +102,15 @@ def test_autograde_holds(corpus, class_run, case):
     runs, _, _, _, _ = class_run
     _, grades, cells = runs[0]
     expected = expected_cells(case.lost)
-    assert cells[case.student_id] == pytest.approx(expected)
-    assert float(grades[case.student_id]["auto_score"]) == pytest.approx(sum(expected.values()))
+    if case.some:  # between losing every test of the broken functions and losing none
+        full = expected_cells(())
+        assert all(expected[c] - 1e-6 <= p <= full[c] + 1e-6
+                   for c, p in cells[case.student_id].items())
+        assert sum(cells[case.student_id].values()) < sum(full.values())
+    else:
+        assert cells[case.student_id] == pytest.approx(expected)
+        assert float(grades[case.student_id]["auto_score"]) == pytest.approx(
+            sum(expected.values()))
     graded = corpus.course / "autograded" / case.student_id / HW
     for path in graded.rglob("*") if graded.is_dir() else []:  # root wrote them: no links
         assert stat.S_ISREG(path.lstat().st_mode) or path.is_dir(), path
@@ -138,7 +145,7 @@ def test_feedback_shows_the_suites_results_without_the_tests(corpus, class_run):
 
 
 def test_grading_waits_for_no_leftover_process(class_run):
-    """The 'fork' and 'shell' cases leave `sleep 607` / `sleep 608` behind in their kernels,
+    """The 'fork' and 'shell' cases leave `sleep` processes behind in their kernels,
     holding nbgrader's output open: a run must not wait for them (it did, ten minutes)."""
     _, _, _, seconds, _ = class_run
     assert max(seconds) < 600, f"course autograde took {seconds} s"

@@ -114,7 +114,7 @@ def vectorized_matches_numerical_gradient(student, ref):
 @graded(points=2, cell="test_softmax_loss_vectorized", tags=[VECTORIZED.split(".")[1]])
 def vectorized_has_no_loops(student, ref):
     """softmax_loss_vectorized: written without Python loops"""
-    path = student.submission_dir / "softmax.py"
+    path = student.submitted_file("softmax.py")
     if not path.is_file():
         expect.fail("softmax.py is missing from your submission")
     try:

@@ -238,6 +238,6 @@ def net_float32(student, ref):
 def best_model_accuracy(student, ref):
     """best_model.npz: test accuracy on digits, full points at 0.97, none at chance (0.10)"""
     X_test, y_test = digits_test_split()  # the notebook's split, shipped with the grader
-    accuracy = saved_model_accuracy(student.submission_dir / "best_model.npz",
+    accuracy = saved_model_accuracy(student.submitted_file("best_model.npz"),
                                     ref.fc_net.FullyConnectedNet, X_test, y_test)
     return accuracy_fraction(accuracy, chance=CHANCE, target=TARGET)

@@ -18,7 +18,7 @@ TARGET = 0.97  # full points from here on (scikit-learn's MLPClassifier gets abo
 @graded(points=10, cell="test_best_model", tags=["best_model"])
 def best_model_accuracy(student, ref):
     """best_model.npz: test accuracy of your saved best network (full points at 0.97)"""
-    path = student.submission_dir / "best_model.npz"
+    path = student.submitted_file("best_model.npz")
     if not path.is_file():
         expect.fail("best_model.npz is missing from your submission: not implemented yet "
                     "(run the last section of best_model.ipynb, which trains and saves your "

@@ -253,7 +253,7 @@ def bn_alt_edge_cases(student, ref):
 def bn_alt_is_a_closed_form(student, ref):
     """batchnorm_backward_alt: its own formula (it does not call batchnorm_backward), equal to
     your graph version"""
-    path = student.submission_dir / "normalization.py"
+    path = student.submitted_file("normalization.py")
     if not path.is_file():
         expect.fail("normalization.py is missing from your submission")
     try:

@@ -1,0 +1,415 @@
+"""Step 2: Python source -> units (functions, methods, module-level code, notebook cells),
+each with a normalized token stream that a copier's cosmetic edits do not change.
+
+The stream is built from the syntax tree, one statement at a time (``ast.unparse`` of the
+statement with its nested blocks cut off), so that:
+
+* formatting disappears: line breaks, spacing, redundant parentheses, trailing commas,
+  quotes, ``elif`` written as ``else: if``;
+* comments, docstrings and other bare strings disappear, every string or f-string becomes
+  one token ``'S'``, type annotations are dropped;
+* every name a student chooses (variables, parameters, helper functions) becomes a
+  placeholder ``$n`` (the n-th such name of the unit), which fingerprinting turns into
+  "the same name as d tokens before" (``fingerprint``): a consistent renaming changes
+  nothing, while which value flows where still counts. What the program depends on
+  stays: attributes (``.shape``), keyword names (``axis=``), builtins, the names the
+  released assignment defines (``softmax_loss``), and imported modules under their real
+  name (``np.sum`` and ``from numpy import sum`` both read ``numpy . sum``);
+* reordering functions changes nothing, because each unit is fingerprinted on its own
+  and documents are compared as sets.
+
+Each token keeps the lines of the statement it came from, so matches can be shown in the
+original text. Code that does not parse is still compared, through a plain tokenizer
+that applies the same rules as far as it can without a tree (``raw_tokens``).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import copy
+import keyword
+import re
+from dataclasses import dataclass, field
+
+STRING = "'S'"
+NAME = "$"  # + the name's number in its unit
+BLOCK, END, STMT = "{", "}", ";"
+MODULE_UNIT = "<module>"
+
+_BLOCK_FIELDS = ("body", "handlers", "orelse", "finalbody", "cases")
+_BLOCK_WORDS = {"orelse": "else", "finalbody": "finally"}  # each followed by ":"
+_KEEP = frozenset(dir(builtins)) | {"self", "cls"}
+_TOKEN = re.compile(r"""'S'|\$\d+|[^\W\d]\w*|\d[\d_]*(?:\.[\d_]*)?(?:[eE][+-]?\d+)?[jJ]?"""
+                    r"""|\.\d[\d_]*(?:[eE][+-]?\d+)?[jJ]?|\*\*=?|//=?|>>=?|<<=?|->|:=|\.\.\."""
+                    r"""|[-+*/%@&|^<>!=]=|\S""")
+
+
+@dataclass
+class Unit:
+    """One function, method, block of module-level code or notebook cell of one file.
+
+    ``lines`` are the unit's source lines, the first being line ``first_line`` of the file
+    (or cell); ``given`` the offsets in ``lines`` of lines the released stub also has;
+    ``tokens[i]`` came from file lines ``starts[i]..ends[i]``.
+    """
+
+    file: str
+    name: str
+    first_line: int
+    lines: list[str]
+    tokens: list[str] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    given: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StubUnit:
+    """The released stub's version of a unit: its text and its stripped lines."""
+
+    text: str
+    lines: frozenset[str]
+
+
+@dataclass
+class Context:
+    """What normalization needs to know about the assignment and the file.
+
+    ``keep``: names the released assignment defines (they cannot be renamed);
+    ``aliases``: import names of this file -> the imported module or object.
+    """
+
+    keep: frozenset[str] = frozenset()
+    aliases: dict[str, str] = field(default_factory=dict)
+
+
+class _Canonical(ast.NodeTransformer):
+    """Rewrite a unit's tree in place into its canonical form (see the module docstring)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.locals: dict[str, str] = {}
+
+    def local(self, ident: str) -> str:
+        """The placeholder of a name the student chose."""
+        found = self.locals.get(ident)
+        if found is None:
+            found = self.locals[ident] = f"{NAME}{len(self.locals)}"
+        return found
+
+    def name(self, ident: str) -> str:
+        if ident in self.ctx.aliases:
+            return self.ctx.aliases[ident]
+        if ident in _KEEP or ident in self.ctx.keep:
+            return ident
+        return self.local(ident)
+
+    def visit_Name(self, node: ast.Name) -> ast.Name:
+        node.id = self.name(node.id)
+        return node
+
+    def visit_arg(self, node: ast.arg) -> ast.arg:
+        node.arg, node.annotation = self.local(node.arg), None
+        return node
+
+    def _definition(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> ast.AST:
+        node.name = node.name if node.name in self.ctx.keep else self.local(node.name)
+        if not isinstance(node, ast.ClassDef):
+            node.returns = None
+        self.generic_visit(node)
+        return node
+
+    visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _definition
+
+    def visit_Expr(self, node: ast.Expr) -> ast.AST | None:
+        if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str | bytes):
+            return None  # a docstring or another bare string
+        self.generic_visit(node)
+        return node
+
+    def visit_Constant(self, node: ast.Constant) -> ast.Constant:
+        if isinstance(node.value, str | bytes):
+            return ast.Constant(value="S")
+        return node
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.Constant:
+        return ast.Constant(value="S")
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AST | None:
+        if node.value is None:
+            return None
+        assign = ast.Assign(targets=[node.target], value=node.value)
+        ast.copy_location(assign, node)
+        self.generic_visit(assign)
+        return assign
+
+    def visit_alias(self, node: ast.alias) -> ast.alias:
+        node.asname = None
+        return node
+
+    def _names(self, node: ast.Global | ast.Nonlocal) -> ast.AST:
+        node.names = [self.local(n) for n in node.names]
+        return node
+
+    visit_Global = visit_Nonlocal = _names
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> ast.ExceptHandler:
+        if node.name:
+            node.name = self.local(node.name)
+        self.generic_visit(node)
+        return node
+
+    def _capture(self, node: ast.MatchAs | ast.MatchStar) -> ast.AST:
+        if node.name:
+            node.name = self.local(node.name)
+        self.generic_visit(node)
+        return node
+
+    visit_MatchAs = visit_MatchStar = _capture
+
+    def visit_MatchMapping(self, node: ast.MatchMapping) -> ast.MatchMapping:
+        if node.rest:
+            node.rest = self.local(node.rest)
+        self.generic_visit(node)
+        return node
+
+
+def _line(node: ast.AST) -> int:
+    line = getattr(node, "lineno", None)
+    if line is None and isinstance(node, ast.match_case):
+        line = node.pattern.lineno
+    return line or 1
+
+
+def _emit_text(text: str, first: int, last: int, unit: Unit) -> None:
+    tokens = _TOKEN.findall(text)
+    unit.tokens += tokens
+    unit.starts += [first] * len(tokens)
+    unit.ends += [last] * len(tokens)
+
+
+def _emit_marker(token: str, line: int, unit: Unit) -> None:
+    unit.tokens.append(token)
+    unit.starts.append(line)
+    unit.ends.append(line)
+
+
+def _emit(nodes: list[ast.AST], unit: Unit) -> None:
+    """Append the tokens of ``nodes`` (statements, except handlers or match cases)."""
+    for node in nodes:
+        blocks = [(name, getattr(node, name)) for name in _BLOCK_FIELDS
+                  if getattr(node, name, None)]
+        first, last = _line(node), getattr(node, "end_lineno", None) or _line(node)
+        if not blocks:
+            _emit_text(ast.unparse(node), first, last, unit)
+            _emit_marker(STMT, last, unit)
+            continue
+        head = copy.copy(node)
+        for name in _BLOCK_FIELDS:
+            if hasattr(head, name):
+                setattr(head, name, [])
+        body_line = _line(blocks[0][1][0])
+        _emit_text(ast.unparse(head), first, max(first, body_line - 1), unit)
+        for name, children in blocks:
+            if name in _BLOCK_WORDS:
+                _emit_marker(_BLOCK_WORDS[name], _line(children[0]), unit)
+                _emit_marker(":", _line(children[0]), unit)
+            _emit_marker(BLOCK, _line(children[0]), unit)
+            _emit(children, unit)
+            _emit_marker(END, getattr(children[-1], "end_lineno", None) or last, unit)
+
+
+def import_aliases(tree: ast.Module) -> dict[str, str]:
+    """Names bound by the module's top-level imports -> what they import."""
+    aliases: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    aliases[alias.asname] = alias.name
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                if alias.name != "*":
+                    aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return aliases
+
+
+def defined_names(tree: ast.Module) -> set[str]:
+    """Names a module defines at its top level (functions, classes, assigned names)."""
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+    return names
+
+
+def first_line(node: ast.AST) -> int:
+    decorators = getattr(node, "decorator_list", [])
+    return min([_line(node), *(_line(d) for d in decorators)])
+
+
+def split_units(tree: ast.Module, default: str = MODULE_UNIT) -> list[tuple[str, list[ast.AST]]]:
+    """The units of a module: each function, each method (``Class.method``), the rest of
+    each class (``Class``) and the module-level statements (``default``), in file order."""
+    units: dict[str, list[ast.AST]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            units.setdefault(node.name, []).append(node)
+        elif isinstance(node, ast.ClassDef):
+            header = copy.copy(node)  # "class Name(Base):" alone; the body follows
+            header.body = []
+            header.end_lineno = max(node.lineno, first_line(node.body[0]) - 1)
+            rest: list[ast.AST] = [header]
+            for child in node.body:
+                if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                    units.setdefault(f"{node.name}.{child.name}", []).append(child)
+                else:
+                    rest.append(child)
+            units.setdefault(node.name, []).extend(rest)
+        else:
+            units.setdefault(default, []).append(node)
+    return list(units.items())
+
+
+def unit_text(nodes: list[ast.AST], lines: list[str]) -> str:
+    """The unit's source text, statement by statement, with trailing spaces removed."""
+    parts = []
+    for node in nodes:
+        first, last = first_line(node), getattr(node, "end_lineno", None) or _line(node)
+        parts += [line.rstrip() for line in lines[first - 1:last]]
+    return "\n".join(parts)
+
+
+def tokens_of(nodes: list[ast.AST], unit: Unit, ctx: Context) -> None:
+    """Fill ``unit``'s tokens from ``nodes`` (which are rewritten in place)."""
+    canonical = _Canonical(ctx)
+    for node in nodes:
+        fixed = canonical.visit(node)
+        if fixed is not None:
+            _emit([fixed], unit)
+
+
+# ----- the fallback for code that does not parse -----------------------------------------
+_RAW = re.compile(r"""(?P<comment>\#[^\r\n]*)
+    |(?P<string>(?:[rRbBuUfF]{0,2})(?:'''[\s\S]*?(?:'''|\Z)|\"\"\"[\s\S]*?(?:\"\"\"|\Z)
+                 |'(?:\\.|[^'\\\r\n])*'?|"(?:\\.|[^"\\\r\n])*"?))
+    |(?P<newline>\r?\n)
+    |(?P<continuation>\\\r?\n)
+    |(?P<space>[ \t\f]+)
+    |(?P<token>[^\W\d]\w*|\d[\d_]*(?:\.[\d_]*)?(?:[eE][+-]?\d+)?[jJ]?
+               |\.\d[\d_]*(?:[eE][+-]?\d+)?[jJ]?|\*\*=?|//=?|>>=?|<<=?|->|:=|\.\.\.
+               |[-+*/%@&|^<>!=]=|\S)""", re.VERBOSE)
+_RAW_DEF = re.compile(r"^(?:async[ \t]+)?(?:def|class)[ \t]+([^\W\d]\w*)")
+_KEYWORDS = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
+_RAW_IMPORT = re.compile(r"^[ \t]*import[ \t]+([\w.]+)[ \t]+as[ \t]+(\w+)"
+                         r"|^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+(\w+)"
+                         r"(?:[ \t]+as[ \t]+(\w+))?", re.MULTILINE)
+
+
+def raw_aliases(text: str) -> dict[str, str]:
+    """``import_aliases`` for text that does not parse (single-name imports only)."""
+    aliases = {}
+    for m in _RAW_IMPORT.finditer(text):
+        if m.group(1):
+            aliases[m.group(2)] = m.group(1)
+        else:
+            aliases[m.group(5) or m.group(4)] = f"{m.group(3)}.{m.group(4)}"
+    return aliases
+
+
+def raw_tokens(text: str, ctx: Context) -> list[tuple[str, int]]:
+    """Tokens and their lines of source that does not parse, normalized like the tree path:
+    comments and bare strings dropped, names renamed, ``;`` ends a statement, ``{``/``}``
+    mark indentation, no trailing commas. Never raises."""
+    out: list[tuple[str, int]] = []
+    names: dict[str, str] = {}
+    line, depth, indents, at_start, indent = 1, 0, [0], True, 0
+    prev = ""
+    for m in _RAW.finditer(text):
+        kind, value = m.lastgroup, m.group()
+        if kind in ("comment", "continuation", "space"):
+            if kind == "space" and at_start:
+                indent = len(value.expandtabs(8))
+            line += value.count("\n")
+            continue
+        if kind == "newline":
+            line += 1
+            if depth == 0 and not at_start:
+                if len(out) >= 2 and out[-1][0] == STRING and out[-2][0] in (STMT, BLOCK, END):
+                    out.pop()  # a bare string statement (docstring)
+                elif len(out) == 1 and out[-1][0] == STRING:
+                    out.pop()
+                elif out[-1][0] != ":":  # a block header's line opens a block instead
+                    out.append((STMT, line - 1))
+                at_start, indent = True, 0
+            continue
+        if at_start and depth == 0:
+            if indent > indents[-1]:
+                indents.append(indent)
+                out.append((BLOCK, line))
+            while indent < indents[-1]:
+                indents.pop()
+                out.append((END, line))
+            at_start = False
+        if kind == "string":
+            token = STRING
+            line += value.count("\n")
+        else:
+            token = value
+            if value in "([{":
+                depth += 1
+            elif value in ")]}":
+                depth = max(0, depth - 1)
+                if out and out[-1][0] == ",":
+                    out.pop()
+            elif (value[0].isalpha() or value[0] == "_") and value not in _KEYWORDS:
+                after = text[m.end():m.end() + 40].lstrip(" \t")
+                keyword_arg = depth and after[:1] == "=" and after[:2] != "=="
+                if prev != "." and not keyword_arg:
+                    alias = ctx.aliases.get(value)
+                    if alias is not None:
+                        for part in re.split(r"(\.)", alias):
+                            out.append((part, line))
+                        prev = value
+                        continue
+                    if value in _KEEP or value in ctx.keep:
+                        token = value
+                    else:
+                        token = names.setdefault(value, f"{NAME}{len(names)}")
+        out.append((token, line))
+        prev = value
+    out += [(END, line)] * (len(indents) - 1)
+    return out
+
+
+def raw_units(file: str, text: str, ctx: Context, default: str) -> list[Unit]:
+    """Units of source that does not parse: one per top-level ``def``/``class`` line (a
+    class keeps its methods), the rest of the file as ``default``."""
+    lines = text.splitlines()
+    starts = [(i + 1, m.group(1)) for i, line in enumerate(lines)
+              if (m := _RAW_DEF.match(line))]
+    bounds = [(1, default)] + starts if not starts or starts[0][0] > 1 else starts
+    units = []
+    for idx, (first, name) in enumerate(bounds):
+        last = bounds[idx + 1][0] - 1 if idx + 1 < len(bounds) else len(lines)
+        chunk = "\n".join(lines[first - 1:last])
+        unit = Unit(file=file, name=name, first_line=first, lines=lines[first - 1:last])
+        for token, line in raw_tokens(chunk, ctx):
+            unit.tokens.append(token)
+            unit.starts.append(line + first - 1)
+            unit.ends.append(line + first - 1)
+        units.append(unit)
+    return units
+
+
+def mark_given(unit: Unit, stub: StubUnit | None) -> None:
+    """Record which of the unit's lines the released stub has too (shown dimmed)."""
+    if stub is None:
+        return
+    unit.given = [i for i, line in enumerate(unit.lines)
+                  if len(line.strip()) > 3 and line.strip() in stub.lines]

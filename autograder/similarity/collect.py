@@ -180,7 +180,12 @@ def _text(data: bytes, name: str, problems: list[str]) -> str | None:
     except UnicodeDecodeError:
         problems.append(f"{name}: not valid UTF-8; the undecodable bytes were replaced")
         text = data.decode("utf-8", "replace")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _lines(text: str) -> str:
+    """Universal newlines, as Python reads source."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _cell_source(cell: object) -> str | None:
@@ -225,7 +230,7 @@ def notebook_snippets(text: str, name: str, problems: list[str]) -> list[Snippet
         label = f"cell {index}" + (f" [{safe(grade_id, 40)}]" if isinstance(grade_id, str)
                                    else "")
         if source.strip():
-            snippets.append(Snippet(name, label, source.replace("\r\n", "\n")))
+            snippets.append(Snippet(name, label, _lines(source)))
     if bad:
         problems.append(f"{name}: {bad} code cell(s) without readable source: skipped")
     return snippets
@@ -281,7 +286,7 @@ def _read_entries(entries: list[_Entry], prefix: tuple[str, ...], recursive: boo
         if is_notebook:
             source.snippets += notebook_snippets(text, name, source.problems)
         else:
-            source.snippets.append(Snippet(name, "", text))
+            source.snippets.append(Snippet(name, "", _lines(text)))
 
 
 def _submission_root(entries: list[_Entry], expected: set[str]) -> tuple[tuple[str, ...], str]:

@@ -210,7 +210,7 @@ def unit_matches(a: Document, b: Document, weights: Weights) -> list[UnitMatch]:
             seen.setdefault(key, set()).add(h)
     matches = []
     for (ua, ub), (a_side, b_side) in spans.items():
-        hashes = seen[(ua, ub)]
+        hashes = sorted(seen[(ua, ub)])
         matches.append(UnitMatch(ua, ub, round(sum(weight_of[h] for h in hashes), 6),
                                  len(hashes), _regions(a_side, b_side)))
     matches.sort(key=lambda m: (-m.evidence, -m.shared, m.a_unit, m.b_unit))

@@ -21,7 +21,7 @@ W = 6   # k-grams per window: shared runs of K + W - 1 = 17 tokens are always fo
 _BASE = np.uint64(0x9E3779B97F4A7C15)  # odd, so every power is odd and nothing cancels
 _NONE = np.iinfo(np.uint64).max
 _NAME_IDS = (np.uint64(0x5BD1E995), np.uint64(0x1B873593))  # a name: first + d * second
-_IDS: dict[str, int] = {}
+_IDS: dict[str, tuple[int, int]] = {}
 
 
 @dataclass
@@ -46,16 +46,14 @@ class Fingerprints:
                             self.last[keep])
 
 
-def token_id(token: str) -> int:
+def token_info(token: str) -> tuple[int, int]:
+    """A token's id (from its CRC-32) and its name code: n + 1 for a chosen name's
+    placeholder ``$n``, 0 for any other token."""
     found = _IDS.get(token)
     if found is None:
-        found = _IDS[token] = zlib.crc32(token.encode("utf-8", "surrogatepass")) + 1
+        code = int(token[1:]) + 1 if token.startswith(NAME) and token[1:].isdigit() else 0
+        found = _IDS[token] = (zlib.crc32(token.encode("utf-8", "surrogatepass")) + 1, code)
     return found
-
-
-def _name_code(token: str) -> int:
-    """n + 1 for a chosen name's placeholder ``$n``, 0 for any other token."""
-    return int(token[1:]) + 1 if token.startswith(NAME) and len(token) > 1 else 0
 
 
 def previous_same(codes: np.ndarray) -> np.ndarray:
@@ -105,13 +103,13 @@ def fingerprint(units: list[Unit], k: int = K, w: int = W) -> Fingerprints:
     total = sum(sizes)
     if total < k:
         return Fingerprints.empty()
-    ids = np.fromiter((token_id(t) for u in units for t in u.tokens), np.uint64, count=total)
+    info = np.array([_IDS.get(t) or token_info(t) for u in units for t in u.tokens],
+                    dtype=np.int64).reshape(total, 2)
+    ids = info[:, 0].astype(np.uint64)
     owner = np.repeat(np.arange(len(units), dtype=np.int64), sizes)
-    codes = np.fromiter((_name_code(t) for u in units for t in u.tokens), np.int64,
-                        count=total)
-    codes = np.where(codes > 0, codes + (owner << 32), 0)  # names of one unit only
-    starts = np.fromiter((s for u in units for s in u.starts), np.int32, count=total)
-    ends = np.fromiter((e for u in units for e in u.ends), np.int32, count=total)
+    codes = np.where(info[:, 1] > 0, info[:, 1] + (owner << 32), 0)  # names of one unit
+    starts = np.array([s for u in units for s in u.starts], dtype=np.int32)
+    ends = np.array([e for u in units for e in u.ends], dtype=np.int32)
     with np.errstate(over="ignore"):
         hashes = kgram_hashes(ids, codes, k)
     # winnow each unit on its own: w - 1 blanks around every unit keep each window inside

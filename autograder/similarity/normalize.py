@@ -1,11 +1,11 @@
 """Step 2: Python source -> units (functions, methods, module-level code, notebook cells),
 each with a normalized token stream that a copier's cosmetic edits do not change.
 
-The stream is built from the syntax tree, one statement at a time (``ast.unparse`` of the
-statement with its nested blocks cut off), so that:
+The stream is built from the syntax tree, one statement at a time, expressions in prefix
+order (which needs no parentheses), so that:
 
-* formatting disappears: line breaks, spacing, redundant parentheses, trailing commas,
-  quotes, ``elif`` written as ``else: if``;
+* formatting disappears: line breaks, spacing, parentheses, trailing commas, quotes,
+  ``elif`` written as ``else: if``;
 * comments, docstrings and other bare strings disappear, every string or f-string becomes
   one token ``'S'``, type annotations are dropped;
 * every name a student chooses (variables, parameters, helper functions) becomes a
@@ -19,8 +19,10 @@ statement with its nested blocks cut off), so that:
   and documents are compared as sets.
 
 Each token keeps the lines of the statement it came from, so matches can be shown in the
-original text. Code that does not parse is still compared, through a plain tokenizer
-that applies the same rules as far as it can without a tree (``raw_tokens``).
+original text. Code that does not parse is still compared: every top-level function that
+parses on its own through the tree, the rest through a plain tokenizer that applies the
+same rules as far as it can without a tree (``raw_tokens``; its tokens only match other
+unparsable code).
 """
 
 from __future__ import annotations
@@ -38,12 +40,8 @@ BLOCK, END, STMT = "{", "}", ";"
 MODULE_UNIT = "<module>"
 
 _BLOCK_FIELDS = ("body", "handlers", "orelse", "finalbody", "cases")
-_BLOCK_WORDS = {"orelse": "else", "finalbody": "finally"}  # each followed by ":"
+_BLOCK_WORDS = {"orelse": "else", "finalbody": "finally"}
 _KEEP = frozenset(dir(builtins)) | {"self", "cls"}
-_TOKEN = re.compile(r"""'S'|\$\d+|[^\W\d]\w*|\d[\d_]*(?:\.[\d_]*)?(?:[eE][+-]?\d+)?[jJ]?"""
-                    r"""|\.\d[\d_]*(?:[eE][+-]?\d+)?[jJ]?|\*\*=?|//=?|>>=?|<<=?|->|:=|\.\.\."""
-                    r"""|[-+*/%@&|^<>!=]=|\S""")
-
 
 @dataclass
 class Unit:
@@ -84,13 +82,45 @@ class Context:
     aliases: dict[str, str] = field(default_factory=dict)
 
 
-class _Canonical(ast.NodeTransformer):
-    """Rewrite a unit's tree in place into its canonical form (see the module docstring)."""
+_SKIPPED_FIELDS = frozenset({"ctx", "kind", "type_comment", "annotation", "returns",
+                             "type_params", "simple"})
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//",
+        ast.Mod: "%", ast.Pow: "**", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
+        ast.BitOr: "|", ast.BitXor: "^", ast.BitAnd: "&", ast.And: "and", ast.Or: "or",
+        ast.Not: "not", ast.Invert: "~", ast.UAdd: "+u", ast.USub: "-u", ast.Eq: "==",
+        ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=",
+        ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in"}
 
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+
+def _line(node: ast.AST) -> int:
+    line = getattr(node, "lineno", None)
+    if line is None and isinstance(node, ast.match_case):
+        line = node.pattern.lineno
+    return line or 1
+
+
+class _Emitter:
+    """One unit's tree -> its canonical tokens, statement by statement.
+
+    Expressions come out in prefix order (``x - y - z`` reads ``- - x y z``), which needs
+    no parentheses, so the source's line breaks, brackets and spacing leave no trace.
+    """
+
+    def __init__(self, ctx: Context, unit: Unit) -> None:
+        self.ctx, self.unit = ctx, unit
         self.locals: dict[str, str] = {}
+        self.out: list[str] = []
+        self.special = {
+            ast.Name: self._name, ast.Constant: self._constant, ast.JoinedStr: self._string,
+            ast.Attribute: self._attribute, ast.BinOp: self._binop, ast.BoolOp: self._boolop,
+            ast.UnaryOp: self._unaryop, ast.Compare: self._compare, ast.Call: self._call,
+            ast.keyword: self._keyword, ast.Subscript: self._subscript, ast.arg: self._arg,
+            ast.alias: self._alias, ast.AugAssign: self._augassign,
+            ast.AnnAssign: self._annassign,
+        }
 
+    # ----- names -------------------------------------------------------------------
     def local(self, ident: str) -> str:
         """The placeholder of a name the student chose."""
         found = self.locals.get(ident)
@@ -105,119 +135,150 @@ class _Canonical(ast.NodeTransformer):
             return ident
         return self.local(ident)
 
-    def visit_Name(self, node: ast.Name) -> ast.Name:
-        node.id = self.name(node.id)
-        return node
+    def ident(self, node: ast.AST, field_name: str, value: str) -> str:
+        """An identifier found in ``node.<field_name>`` (not a ``Name``)."""
+        if field_name in ("attr", "module", "kwd_attrs"):
+            return value
+        if field_name == "name" and isinstance(node, _DEFINITIONS) and value in self.ctx.keep:
+            return value
+        return self.local(value)
 
-    def visit_arg(self, node: ast.arg) -> ast.arg:
-        node.arg, node.annotation = self.local(node.arg), None
-        return node
+    # ----- expressions -------------------------------------------------------------
+    def node(self, node: ast.AST) -> None:
+        special = self.special.get(type(node))
+        if special is not None:
+            special(node)
+            return
+        out = self.out
+        out.append(type(node).__name__)
+        for field_name in node._fields:
+            if field_name in _SKIPPED_FIELDS or field_name in _BLOCK_FIELDS:
+                continue
+            value = getattr(node, field_name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.node(item)
+                    elif isinstance(item, str):
+                        out.append(self.ident(node, field_name, item))
+                    else:
+                        out.append("_")
+                out.append(")")
+            elif isinstance(value, ast.AST):
+                self.node(value)
+            elif value is None:
+                out.append("_")
+            elif isinstance(value, str):
+                out.append(self.ident(node, field_name, value))
+            else:
+                out.append(repr(value))
 
-    def _definition(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> ast.AST:
-        node.name = node.name if node.name in self.ctx.keep else self.local(node.name)
-        if not isinstance(node, ast.ClassDef):
-            node.returns = None
-        self.generic_visit(node)
-        return node
+    def _name(self, node: ast.Name) -> None:
+        self.out.append(self.name(node.id))
 
-    visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _definition
+    def _constant(self, node: ast.Constant) -> None:
+        value = node.value
+        self.out.append(STRING if isinstance(value, str | bytes) else repr(value))
 
-    def visit_Expr(self, node: ast.Expr) -> ast.AST | None:
-        if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str | bytes):
-            return None  # a docstring or another bare string
-        self.generic_visit(node)
-        return node
+    def _string(self, node: ast.AST) -> None:
+        self.out.append(STRING)
 
-    def visit_Constant(self, node: ast.Constant) -> ast.Constant:
-        if isinstance(node.value, str | bytes):
-            return ast.Constant(value="S")
-        return node
+    def _attribute(self, node: ast.Attribute) -> None:
+        self.node(node.value)
+        self.out += [".", node.attr]
 
-    def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.Constant:
-        return ast.Constant(value="S")
+    def _binop(self, node: ast.BinOp) -> None:
+        self.out.append(_OPS.get(type(node.op), "?"))
+        self.node(node.left)
+        self.node(node.right)
 
-    def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AST | None:
-        if node.value is None:
-            return None
-        assign = ast.Assign(targets=[node.target], value=node.value)
-        ast.copy_location(assign, node)
-        self.generic_visit(assign)
-        return assign
+    def _boolop(self, node: ast.BoolOp) -> None:
+        self.out.append(_OPS.get(type(node.op), "?"))
+        for value in node.values:
+            self.node(value)
+        self.out.append(")")
 
-    def visit_alias(self, node: ast.alias) -> ast.alias:
-        node.asname = None
-        return node
+    def _unaryop(self, node: ast.UnaryOp) -> None:
+        self.out.append(_OPS.get(type(node.op), "?"))
+        self.node(node.operand)
 
-    def _names(self, node: ast.Global | ast.Nonlocal) -> ast.AST:
-        node.names = [self.local(n) for n in node.names]
-        return node
+    def _compare(self, node: ast.Compare) -> None:
+        self.out.append("cmp")
+        self.node(node.left)
+        for op, right in zip(node.ops, node.comparators, strict=False):
+            self.out.append(_OPS.get(type(op), "?"))
+            self.node(right)
+        self.out.append(")")
 
-    visit_Global = visit_Nonlocal = _names
+    def _call(self, node: ast.Call) -> None:
+        self.node(node.func)
+        self.out.append("(")
+        for arg in node.args:
+            self.node(arg)
+        for kw in node.keywords:
+            self.node(kw)
+        self.out.append(")")
 
-    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> ast.ExceptHandler:
-        if node.name:
-            node.name = self.local(node.name)
-        self.generic_visit(node)
-        return node
+    def _keyword(self, node: ast.keyword) -> None:
+        self.out += [node.arg or "**", "="]
+        self.node(node.value)
 
-    def _capture(self, node: ast.MatchAs | ast.MatchStar) -> ast.AST:
-        if node.name:
-            node.name = self.local(node.name)
-        self.generic_visit(node)
-        return node
+    def _subscript(self, node: ast.Subscript) -> None:
+        self.node(node.value)
+        self.out.append("[")
+        self.node(node.slice)
+        self.out.append("]")
 
-    visit_MatchAs = visit_MatchStar = _capture
+    def _arg(self, node: ast.arg) -> None:
+        self.out.append(self.local(node.arg))
 
-    def visit_MatchMapping(self, node: ast.MatchMapping) -> ast.MatchMapping:
-        if node.rest:
-            node.rest = self.local(node.rest)
-        self.generic_visit(node)
-        return node
+    def _alias(self, node: ast.alias) -> None:
+        self.out.append(node.name)
 
+    def _augassign(self, node: ast.AugAssign) -> None:
+        self.out.append(_OPS.get(type(node.op), "?") + "=")
+        self.node(node.target)
+        self.node(node.value)
 
-def _line(node: ast.AST) -> int:
-    line = getattr(node, "lineno", None)
-    if line is None and isinstance(node, ast.match_case):
-        line = node.pattern.lineno
-    return line or 1
+    def _annassign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:  # x: T = v is x = v; a bare x: T is nothing
+            self.out.append("Assign")
+            self.node(node.target)
+            self.out.append(")")
+            self.node(node.value)
 
+    # ----- statements --------------------------------------------------------------
+    def _flush(self, first: int, last: int) -> None:
+        unit = self.unit
+        unit.tokens += self.out
+        unit.starts += [first] * len(self.out)
+        unit.ends += [last] * len(self.out)
+        self.out = []
 
-def _emit_text(text: str, first: int, last: int, unit: Unit) -> None:
-    tokens = _TOKEN.findall(text)
-    unit.tokens += tokens
-    unit.starts += [first] * len(tokens)
-    unit.ends += [last] * len(tokens)
+    def _marker(self, token: str, line: int) -> None:
+        self.out.append(token)
+        self._flush(line, line)
 
-
-def _emit_marker(token: str, line: int, unit: Unit) -> None:
-    unit.tokens.append(token)
-    unit.starts.append(line)
-    unit.ends.append(line)
-
-
-def _emit(nodes: list[ast.AST], unit: Unit) -> None:
-    """Append the tokens of ``nodes`` (statements, except handlers or match cases)."""
-    for node in nodes:
-        blocks = [(name, getattr(node, name)) for name in _BLOCK_FIELDS
-                  if getattr(node, name, None)]
-        first, last = _line(node), getattr(node, "end_lineno", None) or _line(node)
-        if not blocks:
-            _emit_text(ast.unparse(node), first, last, unit)
-            _emit_marker(STMT, last, unit)
-            continue
-        head = copy.copy(node)
-        for name in _BLOCK_FIELDS:
-            if hasattr(head, name):
-                setattr(head, name, [])
-        body_line = _line(blocks[0][1][0])
-        _emit_text(ast.unparse(head), first, max(first, body_line - 1), unit)
-        for name, children in blocks:
-            if name in _BLOCK_WORDS:
-                _emit_marker(_BLOCK_WORDS[name], _line(children[0]), unit)
-                _emit_marker(":", _line(children[0]), unit)
-            _emit_marker(BLOCK, _line(children[0]), unit)
-            _emit(children, unit)
-            _emit_marker(END, getattr(children[-1], "end_lineno", None) or last, unit)
+    def statements(self, nodes: list[ast.AST]) -> None:
+        for node in nodes:
+            if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+                    and isinstance(node.value.value, str | bytes)):
+                continue  # a docstring or another bare string
+            first, last = _line(node), getattr(node, "end_lineno", None) or _line(node)
+            blocks = [(name, getattr(node, name)) for name in _BLOCK_FIELDS
+                      if getattr(node, name, None)]
+            self.node(node)  # the statement, or the header of a compound one
+            if not blocks:
+                self.out.append(STMT)
+                self._flush(first, last)
+                continue
+            self._flush(first, max(first, _line(blocks[0][1][0]) - 1))
+            for name, children in blocks:
+                if name in _BLOCK_WORDS:
+                    self._marker(_BLOCK_WORDS[name], _line(children[0]))
+                self._marker(BLOCK, _line(children[0]))
+                self.statements(children)
+                self._marker(END, getattr(children[-1], "end_lineno", None) or last)
 
 
 def import_aliases(tree: ast.Module) -> dict[str, str]:
@@ -286,12 +347,8 @@ def unit_text(nodes: list[ast.AST], lines: list[str]) -> str:
 
 
 def tokens_of(nodes: list[ast.AST], unit: Unit, ctx: Context) -> None:
-    """Fill ``unit``'s tokens from ``nodes`` (which are rewritten in place)."""
-    canonical = _Canonical(ctx)
-    for node in nodes:
-        fixed = canonical.visit(node)
-        if fixed is not None:
-            _emit([fixed], unit)
+    """Fill ``unit``'s tokens from ``nodes``."""
+    _Emitter(ctx, unit).statements(nodes)
 
 
 # ----- the fallback for code that does not parse -----------------------------------------
@@ -387,10 +444,10 @@ def raw_tokens(text: str, ctx: Context) -> list[tuple[str, int]]:
     return out
 
 
-def raw_units(file: str, text: str, ctx: Context, default: str) -> list[Unit]:
-    """Units of source that does not parse: one per top-level ``def``/``class`` line (a
-    class keeps its methods), the rest of the file as ``default``."""
-    lines = text.splitlines()
+def raw_units(file: str, text: str, ctx: Context, default: str, offset: int = 0) -> list[Unit]:
+    """Units of source that does not parse (lines ``offset + 1...`` of ``file``): one per
+    top-level ``def``/``class`` line (a class keeps its methods), the rest as ``default``."""
+    lines = text.split("\n")
     starts = [(i + 1, m.group(1)) for i, line in enumerate(lines)
               if (m := _RAW_DEF.match(line))]
     bounds = [(1, default)] + starts if not starts or starts[0][0] > 1 else starts
@@ -398,11 +455,12 @@ def raw_units(file: str, text: str, ctx: Context, default: str) -> list[Unit]:
     for idx, (first, name) in enumerate(bounds):
         last = bounds[idx + 1][0] - 1 if idx + 1 < len(bounds) else len(lines)
         chunk = "\n".join(lines[first - 1:last])
-        unit = Unit(file=file, name=name, first_line=first, lines=lines[first - 1:last])
+        unit = Unit(file=file, name=name, first_line=first + offset,
+                    lines=lines[first - 1:last])
         for token, line in raw_tokens(chunk, ctx):
             unit.tokens.append(token)
-            unit.starts.append(line + first - 1)
-            unit.ends.append(line + first - 1)
+            unit.starts.append(line + first - 1 + offset)
+            unit.ends.append(line + first - 1 + offset)
         units.append(unit)
     return units
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -33,6 +36,7 @@ from autograder.similarity.normalize import (
 
 MAX_TOKENS = {"student": 400_000, "known": 4_000_000}
 _MAGIC = re.compile(r"^\s*(?:[%!].*|[\w.]+\?{1,2})$")
+_TOP = re.compile(r"(?:@|def\s|async\s+def\s|class\s)")
 
 
 @dataclass
@@ -41,6 +45,7 @@ class Stub:
     skipped, and fingerprints it has weigh nothing. Files are keyed by base name."""
 
     keep: frozenset[str] = frozenset()
+    modules: dict[str, str] = field(default_factory=dict)  # file -> its released text
     units: dict[tuple[str, str], StubUnit] = field(default_factory=dict)
     cells: dict[str, frozenset[str]] = field(default_factory=dict)
     cell_lines: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -95,25 +100,49 @@ def _unit_from_nodes(file: str, name: str, nodes: list[ast.AST], lines: list[str
     return unit
 
 
+def _parse_parts(lines: list[str]) -> tuple[ast.Module, list[tuple[int, str]]]:
+    """A file that does not parse, cut before each top-level ``def``/``class`` (or its
+    decorators): the parts that parse, as one module with the file's line numbers, and
+    (first line offset, text) of the parts that do not."""
+    starts = [i for i, line in enumerate(lines)
+              if _TOP.match(line) and not (i and lines[i - 1].startswith("@"))]
+    bounds = sorted({0, *starts, len(lines)})
+    module, broken = ast.Module(body=[], type_ignores=[]), []
+    for first, last in zip(bounds, bounds[1:], strict=False):
+        text = "\n".join(lines[first:last])
+        tree, _ = _parse(text)
+        if tree is None:
+            broken.append((first, text))
+        else:
+            ast.increment_lineno(tree, first)
+            module.body += tree.body
+    return module, broken
+
+
 def module_units(file: str, text: str, stub: Stub, problems: list[str]) -> list[Unit]:
     """The units of a ``.py`` file that differ from the released stub's."""
     lines = text.split("\n")
     tree, error = _parse(text)
+    broken: list[tuple[int, str]] = []
     if tree is None:
-        problems.append(f"{file}: does not parse ({collect.safe(error, 80)}): compared as "
-                        "plain tokens")
-        units = raw_units(file, text, Context(stub.keep, raw_aliases(text)), "<module>")
-        for unit in units:
+        tree, broken = _parse_parts(lines)
+        problems.append(f"{file}: does not parse ({collect.safe(error, 80)}): "
+                        f"{len(broken)} part(s) compared as plain tokens")
+    aliases = import_aliases(tree)
+    for _, part in broken:
+        aliases.update(raw_aliases(part))
+    ctx = Context(stub.keep, aliases)
+    units = []
+    for name, nodes in split_units(tree):
+        released = stub.units.get((_base(file), name))
+        if released is not None and released.text == unit_text(nodes, lines):
+            continue
+        unit = _unit_from_nodes(file, name, nodes, lines, ctx)
+        mark_given(unit, released)
+        units.append(unit)
+    for offset, part in broken:
+        for unit in raw_units(file, part, ctx, "<module>", offset):
             mark_given(unit, stub.units.get((_base(file), unit.name)))
-    else:
-        ctx = Context(stub.keep, import_aliases(tree))
-        units = []
-        for name, nodes in split_units(tree):
-            released = stub.units.get((_base(file), name))
-            if released is not None and released.text == unit_text(nodes, lines):
-                continue
-            unit = _unit_from_nodes(file, name, nodes, lines, ctx)
-            mark_given(unit, released)
             units.append(unit)
     return units
 
@@ -164,7 +193,7 @@ def units_of(snippets: list[collect.Snippet], stub: Stub, problems: list[str]) -
     for snippet in snippets:
         if snippet.label:
             notebooks.setdefault(snippet.file, []).append(snippet)
-        else:
+        elif stub.modules.get(_base(snippet.file)) != snippet.text:  # else all given
             units += module_units(snippet.file, snippet.text, stub, problems)
     for file, cells in notebooks.items():
         units += notebook_units(file, cells, stub, problems)
@@ -214,6 +243,7 @@ def build_stub(release: Path) -> Stub:
             lines.setdefault(base, set()).update(
                 line.strip() for line in snippet.text.split("\n"))
         elif tree is not None:
+            stub.modules[base] = snippet.text
             keep |= defined_names(tree)
             text_lines = snippet.text.split("\n")
             for name, nodes in split_units(tree):
@@ -227,3 +257,56 @@ def build_stub(release: Path) -> Stub:
     units = units_of(source.snippets, everything, [])
     stub.hashes = np.unique(fingerprint(units).hashes)
     return stub
+
+
+# ----- many documents, in worker processes --------------------------------------------------
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(expected: set[str], stub: Stub) -> None:
+    _WORKER["expected"], _WORKER["stub"] = expected, stub
+
+
+def _read_in_worker(loc: collect.Location) -> Document:
+    return read_document(loc, _WORKER["expected"], _WORKER["stub"])  # type: ignore[arg-type]
+
+
+def _read_alone(loc: collect.Location, expected: set[str], stub: Stub) -> Document:
+    """Read one location in a process of its own: if reading it kills that process, only
+    this document is lost (and says so)."""
+    try:
+        with ProcessPoolExecutor(1, initializer=_init_worker,
+                                 initargs=(expected, stub)) as pool:
+            return pool.submit(_read_in_worker, loc).result()
+    except BrokenProcessPool:
+        return Document(loc.name, loc.kind, [], Fingerprints.empty(), [],
+                        ["reading it crashed the reading process: not compared"])
+
+
+def read_all(locations: list[collect.Location], expected: set[str], stub: Stub,
+             workers: int, progress: Callable[[], None] = lambda: None) -> list[Document]:
+    """``read_document`` for every location, in ``workers`` processes, in input order."""
+    if workers <= 1 or len(locations) < 2:
+        docs = []
+        for loc in locations:
+            docs.append(read_document(loc, expected, stub))
+            progress()
+        return docs
+    done: dict[int, Document] = {}
+    try:
+        with ProcessPoolExecutor(workers, initializer=_init_worker,
+                                 initargs=(expected, stub)) as pool:
+            futures = {pool.submit(_read_in_worker, loc): i for i, loc in enumerate(locations)}
+            for future in as_completed(futures):
+                try:
+                    done[futures[future]] = future.result()
+                except BrokenProcessPool:
+                    continue
+                progress()
+    except BrokenProcessPool:
+        pass
+    for i, loc in enumerate(locations):
+        if i not in done:  # its process died (or a neighbour's did): retry it alone
+            done[i] = _read_alone(loc, expected, stub)
+            progress()
+    return [done[i] for i in range(len(locations))]

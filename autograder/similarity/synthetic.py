@@ -137,8 +137,8 @@ def rename(text: str, rng: np.random.Generator, module_level: bool = False) -> s
         before = next((t for t in reversed(tokens[:i]) if t.type not in
                        (tokenize.NL, tokenize.COMMENT)), None)
         after = tokens[i + 1] if i + 1 < len(tokens) else None
-        if before is not None and before.string == ".":
-            continue
+        if before is not None and before.string in (".", "def", "class"):
+            continue  # an attribute, or a function named like one of its variables
         if depth and after is not None and after.string == "=":
             continue  # a keyword argument
         edits.append((row, col, col + len(tok.string), mapping[tok.string]))
@@ -245,3 +245,20 @@ def set_cells(notebook: Path, sources: dict[str, str]) -> None:
     if found != set(sources):
         raise ValueError(f"{notebook.name} has no cell(s) {sorted(set(sources) - found)}")
     notebook.write_text(json.dumps(nb, indent=1) + "\n")
+
+
+def personalize(text: str, rng: np.random.Generator, count: int = 3) -> str:
+    """Insert ``count`` harmless statements of the student's own (a scaled constant under
+    a fresh name) at statement starts inside functions: what makes a real submission
+    unlike any other, so that a copy of it is recognisable."""
+    tree = ast.parse(text)
+    starts = sorted({s.lineno for f in ast.walk(tree) if isinstance(f, ast.FunctionDef)
+                     for s in f.body[1:] if not isinstance(s, ast.FunctionDef)})
+    lines = text.split("\n")
+    for row in sorted(rng.choice(starts, size=min(count, len(starts)), replace=False),
+                      reverse=True):
+        indent = re.match(r"[ \t]*", lines[row - 1]).group()
+        value = float(rng.integers(1, 10_000)) / 1000
+        lines.insert(row - 1, f"{indent}scale_{int(rng.integers(1000))} = {value} * "
+                              f"{int(rng.integers(2, 9))}")
+    return "\n".join(lines)

@@ -96,7 +96,9 @@ def _local_names(func: ast.FunctionDef) -> set[str]:
                 for n in node.names}
     stored = {n.id for n in ast.walk(func)
               if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    return stored - params - declared
+    in_fstrings = {n.id for s in ast.walk(func) if isinstance(s, ast.JoinedStr)
+                   for n in ast.walk(s) if isinstance(n, ast.Name)}  # one token: left alone
+    return stored - params - declared - in_fstrings
 
 
 def _global_names(tree: ast.Module) -> set[str]:
@@ -161,16 +163,20 @@ def _segments(body: list[ast.stmt], end: int) -> list[tuple[int, int, bool]]:
 
 def _shuffle_defs(lines: list[str], body: list[ast.stmt], end: int,
                   rng: np.random.Generator) -> list[str]:
+    """The statements of ``body`` with its functions and classes shuffled: what comes
+    before the first of them stays first, other statements move after them all (they may
+    use them, e.g. a table of functions)."""
     segments = _segments(body, end)
+    first_def = next((i for i, s in enumerate(segments) if s[2]), len(segments))
     defs = [s for s in segments if s[2]]
-    order = [defs[i] for i in rng.permutation(len(defs))]
+    order = (segments[:first_def] + [defs[i] for i in rng.permutation(len(defs))]
+             + [s for s in segments[first_def:] if not s[2]])
     out: list[str] = []
-    for first, last, is_def in segments:
-        chosen = order.pop(0) if is_def else (first, last, is_def)
-        chunk = lines[chosen[0] - 1:chosen[1]]
-        if is_def and chunk and chunk[-1].strip():
-            chunk = [*chunk, ""]
-        out += chunk
+    for first, last, is_def in order:
+        chunk = lines[first - 1:last]
+        while chunk and not chunk[-1].strip():
+            chunk = chunk[:-1]
+        out += [*chunk, "", ""] if is_def else [*chunk, ""]
     return out
 
 

@@ -22,8 +22,9 @@ num_classes = W.shape[1]
 for n in range(num_train):
     z = X[n].dot(W)
     z -= z.max()
-    p = np.exp(z) / np.exp(z).sum()
-    loss -= np.log(p[y[n]])
+    log_sum = np.log(np.exp(z).sum())
+    p = np.exp(z - log_sum)
+    loss += log_sum - z[y[n]]
     for c in range(num_classes):
         if c == y[n]:
             dW[:, c] += (p[c] - 1) * X[n]
@@ -36,9 +37,9 @@ dW = dW / num_train + 2 * reg * W
 num_train = X.shape[0]
 z = X.dot(W)
 z -= z.max(axis=1, keepdims=True)
-ez = np.exp(z)
-p = ez / ez.sum(axis=1, keepdims=True)
-loss = -np.log(p[np.arange(num_train), y]).sum() / num_train + reg * np.sum(W ** 2)
+log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+loss = -log_p[np.arange(num_train), y].sum() / num_train + reg * np.sum(W ** 2)
+p = np.exp(log_p)
 onehot = np.zeros_like(p)
 onehot[np.arange(num_train), y] = 1
 dW = X.T.dot(p - onehot) / num_train + 2 * reg * W
@@ -101,9 +102,9 @@ dW = dW / N + 2 * reg * W
 N = X.shape[0]
 scores = X @ W
 scores -= np.max(scores, axis=1, keepdims=True)
-probs = np.exp(scores)
-probs /= np.sum(probs, axis=1, keepdims=True)
-loss = np.mean(-np.log(probs[np.arange(N), y])) + reg * np.sum(W * W)
+log_norm = np.log(np.sum(np.exp(scores), axis=1, keepdims=True))
+probs = np.exp(scores - log_norm)
+loss = np.mean(log_norm[:, 0] - scores[np.arange(N), y]) + reg * np.sum(W * W)
 probs[np.arange(N), y] -= 1
 dW = X.T @ probs / N + 2 * reg * W
 """],
@@ -195,8 +196,9 @@ rows = np.arange(X.shape[0])
 logits = X @ W
 logits = logits - np.max(logits, axis=1, keepdims=True)
 expl = np.exp(logits)
-soft = expl / np.sum(expl, axis=1, keepdims=True)
-loss = -np.sum(np.log(soft[rows, y])) / X.shape[0] + reg * np.sum(W * W)
+total = np.sum(expl, axis=1, keepdims=True)
+loss = np.sum(np.log(total[:, 0]) - logits[rows, y]) / X.shape[0] + reg * np.sum(W * W)
+soft = expl / total
 soft[rows, y] = soft[rows, y] - 1
 dW = np.dot(X.T, soft) / X.shape[0] + 2 * reg * W
 """],
@@ -205,8 +207,9 @@ rows = np.arange(X.shape[0])
 logits = X @ W
 logits = logits - np.max(logits, axis=1, keepdims=True)
 expl = np.exp(logits)
-soft = expl / np.sum(expl, axis=1, keepdims=True)
-loss = -np.sum(np.log(soft[rows, y])) / X.shape[0] + reg * np.sum(W * W)
+total = np.sum(expl, axis=1, keepdims=True)
+loss = np.sum(np.log(total[:, 0]) - logits[rows, y]) / X.shape[0] + reg * np.sum(W * W)
+soft = expl / total
 soft[rows, y] = soft[rows, y] - 1
 dW = np.dot(X.T, soft) / X.shape[0] + 2 * reg * W
 """],

@@ -57,15 +57,16 @@ def write_student(dest: Path, hw: str, bodies: dict[str, dict[str, list[str]]],
     return dest
 
 
-def build_class(base: Path, hw: str, copier_of: str | None = "ana") -> Path:
+def build_class(base: Path, hw: str, copier_of: str | None = "ana",
+                authors: list[str] | None = None) -> Path:
     """``base/<student>/`` for: ``ref`` (the reference), one student per mutant, each
-    author, two untouched releases, and ``copier``, a disguised and reformatted copy of
-    the author ``copier_of``."""
+    author (all, or ``authors``), two untouched releases, and ``copier``, a disguised and
+    reformatted copy of the author ``copier_of``."""
     base.mkdir(parents=True, exist_ok=True)
     make_submission(base / "ref", hw, "source")
     for i, mutant in enumerate(load_mutants(ROOT / "assignments" / hw / "mutants.toml")):
         make_submission(base / f"mutant{i:02d}", hw, mutant=mutant)
-    for author in AUTHORS[hw]:
+    for author in AUTHORS[hw] if authors is None else authors:
         write_student(base / author, hw, author_bodies(hw, author))
     for i in (1, 2):
         make_submission(base / f"stub{i}", hw, "release")

@@ -383,8 +383,10 @@ def _gradescope_names(folder: Path) -> dict[str, str]:
 def find_submissions(folder: Path, hw: str) -> tuple[list[Location], list[str]]:
     """The submissions in ``folder``, sorted by name, and what could not be used.
 
-    nbgrader layout when some ``folder/<student>/<hw>/`` exists; otherwise every folder
-    or ``.zip`` in ``folder`` is one student's submission.
+    nbgrader layout when some ``folder/<student>/<hw>/`` exists (unless ``folder`` holds
+    Gradescope's ``submission_metadata.yml`` or zips: an upload may well have a top
+    folder named like the assignment); otherwise every folder or ``.zip`` in ``folder``
+    is one student's submission.
     """
     problems: list[str] = []
     try:
@@ -400,8 +402,11 @@ def find_submissions(folder: Path, hw: str) -> tuple[list[Location], list[str]]:
             return False
 
     locations: list[Location] = []
-    nbgrader = [c for c in children if c.is_dir(follow_symlinks=False)
-                and (is_dir(Path(c.path) / hw) or (Path(c.path) / hw).is_symlink())]
+    gradescope = any(c.name == "submission_metadata.yml" or c.name.lower().endswith(".zip")
+                     for c in children)
+    nbgrader = [] if gradescope else [
+        c for c in children if c.is_dir(follow_symlinks=False)
+        and (is_dir(Path(c.path) / hw) or (Path(c.path) / hw).is_symlink())]
     if nbgrader:
         for child in nbgrader:
             path = Path(child.path) / hw

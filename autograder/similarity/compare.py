@@ -3,10 +3,11 @@
 A fingerprint's *rarity* depends on ``df``, the number of documents (submissions, the
 reference, the known solutions) that contain it:
 
-    rarity(df) = clip(log(C / df) / log(C / 2), 0, 1),   C = max(3, ceil(COMMON * M))
+    rarity(df) = clip(log(C / df) / log(C / 2), 0, 1),   C = max(MIN_COMMON, ceil(COMMON * M))
 
 for ``M`` documents: 1 for code only two documents share, falling to 0 for code that
-``C`` or more documents share. What most correct solutions write alike (a two-line
+``C`` or more documents share (in a small class, a group of three or four copying from
+each other still weighs something). What most correct solutions write alike (a two-line
 ``affine_forward``, ``dW /= N``, the loop the docstring spells out) is therefore not
 evidence, while an unusual passage that two documents share is. The released stub's
 fingerprints were removed before (``reader``): it contributes nothing.
@@ -25,7 +26,8 @@ import numpy as np
 
 from autograder.similarity.reader import Document
 
-COMMON = 0.05        # code found in 5% of the documents (and at least 3) is common
+COMMON = 0.05        # code found in 5% of the documents is common ...
+MIN_COMMON = 5       # ... and in at least 5
 FLAG_EVIDENCE = 25.0  # about 25 unusual shared k-grams: a TA should look at the pair
 CONTEXT_GAP = 1      # matched lines this close merge into one region
 
@@ -84,7 +86,7 @@ class UnitMatch:
 
 
 def common_df(documents: int) -> int:
-    return max(3, math.ceil(COMMON * documents))
+    return max(MIN_COMMON, math.ceil(COMMON * documents))
 
 
 def rarity(df: np.ndarray, common: int) -> np.ndarray:

@@ -174,7 +174,14 @@ class _Emitter:
                 out.append(repr(value))
 
     def _name(self, node: ast.Name) -> None:
-        self.out.append(self.name(node.id))
+        resolved = self.name(node.id)
+        if "." in resolved:  # an imported object: its module's path, as an attribute reads
+            first, *rest = resolved.split(".")
+            self.out.append(first)
+            for part in rest:
+                self.out += [".", part]
+        else:
+            self.out.append(resolved)
 
     def _constant(self, node: ast.Constant) -> None:
         value = node.value
@@ -289,6 +296,9 @@ def import_aliases(tree: ast.Module) -> dict[str, str]:
             for alias in node.names:
                 if alias.asname:
                     aliases[alias.asname] = alias.name
+                else:  # "import numpy.linalg" binds numpy
+                    top = alias.name.split(".")[0]
+                    aliases[top] = top
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             for alias in node.names:
                 if alias.name != "*":

@@ -241,9 +241,8 @@ def _problems_table(result: Result) -> str:
     rows = []
     for doc in result.docs:
         notes = list(doc.problems)
-        if doc.kind == "student" and not doc.units and not any("not compared" in p
-                                                               for p in notes):
-            notes.append("no code of their own found (the released stub only)")
+        if doc.kind == "student" and not doc.units:
+            notes.append("no code of their own found (nothing beyond the released stub)")
         for note in notes:
             rows.append(f"<tr><td>{_e(doc.name)}</td><td>{_e(note)}</td></tr>")
     rows += [f"<tr><td class=muted>(submissions folder)</td><td>{_e(n)}</td></tr>"

@@ -69,7 +69,7 @@ def functions_summary(result: Result, index: int, limit: int = 3) -> str:
     pair = result.pairs[index]
     a, b = result.docs[pair.a], result.docs[pair.b]
     parts = []
-    for m in [m for m in result.details.get(index, []) if m.evidence > 0][:limit]:
+    for m in [m for m in result.details.get(index, []) if m.evidence >= 0.5][:limit]:
         ua, ub = a.units[m.a_unit], b.units[m.b_unit]
         name = ua.name if ua.name == ub.name else f"{ua.name} ~ {ub.name}"
         parts.append(f"{name} ({m.evidence:.0f})")
@@ -182,7 +182,11 @@ def _pair_section(result: Result, index: int) -> str:
            f"{_e(b.name)}'s).</p>",
            "<table><tr><th>in " + _e(a.name) + "</th><th>in " + _e(b.name) +
            "</th><th>evidence</th><th>shared fingerprints</th><th>lines</th></tr>"]
-    for m in matches[:MAX_UNIT_ROWS]:
+    counted = [m for m in matches if m.evidence >= 0.5]
+    alike = [m for m in matches if m.evidence < 0.5  # same function, only common code
+             and a.units[m.a_unit].name == b.units[m.b_unit].name]
+    rows = (counted + alike)[:MAX_UNIT_ROWS]
+    for m in rows:
         ua, ub = a.units[m.a_unit], b.units[m.b_unit]
         rare = [r for r in m.regions if r.evidence > 0]
         lines = ", ".join(f"{r.a_first}-{r.a_last} ~ {r.b_first}-{r.b_last}" for r in rare[:4])
@@ -190,9 +194,9 @@ def _pair_section(result: Result, index: int) -> str:
                    f'<td class="num">{m.evidence:.0f}</td><td class="num">{m.shared}</td>'
                    f"<td>{_e(lines)}{' …' if len(rare) > 4 else ''}</td></tr>")
     out.append("</table>")
-    if len(matches) > MAX_UNIT_ROWS:
-        out.append(f'<p class="muted">{len(matches) - MAX_UNIT_ROWS} more with less in '
-                   "common.</p>")
+    if len(matches) > len(rows):
+        out.append(f'<p class="muted">{len(matches) - len(rows)} more pairs of functions '
+                   "share only a little common code.</p>")
     for m in [m for m in matches if m.evidence > 0][:MAX_UNIT_MATCHES]:
         ua, ub = a.units[m.a_unit], b.units[m.b_unit]
         numbered, counter = [], 0

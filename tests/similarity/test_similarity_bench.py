@@ -36,4 +36,4 @@ def test_run_reports_the_target_and_the_one_worker_rows(tmp_path, monkeypatch):
         assert {"benchmark", "baseline", "baseline_s", "ours_s", "ratio", "note"} <= set(row)
         assert row["ours_s"] > 0 and math.isclose(row["ratio"], row["baseline_s"] / row["ours_s"])
         assert "12 hw4_bn_dropout submissions" in row["benchmark"]
-        assert "pairs share unusual code" in row["note"]
+        assert "pairs share unusual code, 1 flagged (1 copies planted)" in row["note"]

@@ -71,14 +71,20 @@ def analyse(hw: str, submissions: Path, against: list[Path], *, reference: bool 
     """Read, compare and rank: everything the report shows."""
     assignment = load_assignment(hw)
     expected = set(assignment.modules) | set(assignment.notebooks)
+    if submissions.is_file():
+        raise CourseError(f"{submissions} is a file: SUBMISSIONS must be a folder (unzip "
+                          "Gradescope's export first)")
     if not submissions.is_dir():
         raise CourseError(f"submissions folder {submissions} does not exist")
-    students, notes = collect.find_submissions(submissions, hw)
+    try:
+        students, notes = collect.find_submissions(submissions, hw)
+    except OSError as exc:
+        raise CourseError(str(exc)) from None
     known = known_locations(against, source_dir(hw) if reference else None)
     stub = reader.build_stub(release_dir(hw))
     locations = students + known
     with tqdm(total=len(locations), desc="reading", unit="submission", file=sys.stderr,
-              disable=not progress, mininterval=0.5) as bar:
+              disable=None if progress else True, mininterval=0.5) as bar:  # None: on a tty
         docs = reader.read_all(locations, expected, stub, workers, bar.update)
     weights = compare.weigh(docs)
     pairs = compare.rank_pairs(docs, weights, threshold)

@@ -380,6 +380,14 @@ def _gradescope_names(folder: Path) -> dict[str, str]:
     return names
 
 
+def _children(folder: Path) -> list[os.DirEntry]:
+    try:
+        with os.scandir(folder) as it:
+            return sorted(it, key=lambda e: e.name)[:MAX_ENTRIES]
+    except OSError as exc:
+        raise OSError(f"cannot list {folder}: {exc.strerror or exc}") from None
+
+
 def find_submissions(folder: Path, hw: str) -> tuple[list[Location], list[str]]:
     """The submissions in ``folder``, sorted by name, and what could not be used.
 
@@ -389,11 +397,12 @@ def find_submissions(folder: Path, hw: str) -> tuple[list[Location], list[str]]:
     is one student's submission.
     """
     problems: list[str] = []
-    try:
-        with os.scandir(folder) as it:
-            children = sorted(it, key=lambda e: e.name)[:MAX_ENTRIES]
-    except OSError as exc:
-        raise FileNotFoundError(f"cannot list {folder}: {exc.strerror or exc}") from None
+    children = _children(folder)
+    inner = [c for c in children if c.is_dir(follow_symlinks=False)]
+    if (len(inner) == 1 and not any(c.name == "submission_metadata.yml" for c in children)
+            and (Path(inner[0].path) / "submission_metadata.yml").is_file()):
+        folder = Path(inner[0].path)  # the folder an unzipped Gradescope export makes
+        children = _children(folder)
 
     def is_dir(path: Path) -> bool:
         try:

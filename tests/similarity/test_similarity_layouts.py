@@ -47,9 +47,10 @@ def _zip(folder: Path, archive: Path, top: str | None) -> None:
 
 def test_gradescope_export_with_folders_zips_and_names(tmp_path):
     """Does a Gradescope export (a folder per submission, some zipped, some with an extra
-    top folder) compare them all, naming students from submission_metadata.yml?"""
-    export = tmp_path / "assignment_123_export"
-    export.mkdir()
+    top folder), given as the folder it was unzipped into, compare them all, naming
+    students from submission_metadata.yml?"""
+    export = tmp_path / "downloads" / "assignment_123_export"
+    export.mkdir(parents=True)
     work = tmp_path / "work"
     write_student(export / "submission_101" / HW, HW, author_bodies(HW, "ana"))  # top folder
     copier = write_student(work / "copier", HW, author_bodies(HW, "ana"), seed=9,
@@ -64,7 +65,7 @@ def test_gradescope_export_with_folders_zips_and_names(tmp_path):
         "submission_102:\n  :submitters:\n  - :name: Cory Pier\n  - :name: Dee Lane\n"
         "submission_103:\n  :submitters:\n  - :email: ben@example.edu\n")
     out = tmp_path / "report.html"
-    proc = course("similarity", HW, str(export), "--out", str(out))
+    proc = course("similarity", HW, str(export.parent), "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     assert "4 submissions" in proc.stdout
     rows = list(csv.DictReader(out.with_suffix(".csv").open()))
@@ -77,6 +78,8 @@ def test_gradescope_export_with_folders_zips_and_names(tmp_path):
                        "gradient_descent.ipynb"])
     assert read == {name: expected for name in ("Ana Lopez", "Cory Pier & Dee Lane",
                                                 "ben@example.edu", "submission_104")}
+    zipped = course("similarity", HW, str(export / "submission_102.zip"))
+    assert zipped.returncode == 2 and "unzip" in zipped.stderr
 
 
 def test_against_several_folders_and_no_reference(tmp_path):

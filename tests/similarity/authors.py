@@ -392,3 +392,20 @@ dx = (g - g.sum(1, keepdims=True) / D
 }
 
 AUTHORS = {"hw1_softmax": HW1, "hw4_bn_dropout": HW4}
+
+# code cells an author added to a notebook (appended after the last cell)
+CELLS = {
+    "hw1_softmax": {
+        "ana": {"softmax.ipynb": ["""\
+confusion = np.zeros((10, 10), dtype=int)
+predicted = best_clf.predict(X_val)
+for truth, guess in zip(y_val, predicted):
+    confusion[truth, guess] += 1
+worst = np.argsort(np.diag(confusion) / confusion.sum(axis=1))[:3]
+print("hardest classes:", worst)
+for k in worst:
+    wrong = np.flatnonzero((y_val == k) & (predicted != k))
+    print(k, "confused with", np.bincount(predicted[wrong], minlength=10).argmax())
+"""]},
+    },
+}

@@ -6,7 +6,8 @@ One module per step, each feeding the next:
   folder or zip per student as Gradescope exports them) and read their ``.py`` modules and
   notebook code cells without trusting anything in them;
 * ``normalize``: turn each function, method, module-level block or notebook cell into a
-  token stream that renaming, reordering, comments and reformatting do not change;
+  token stream that renaming, reordering, comments and reformatting do not change
+  (``fallback`` for code that does not parse);
 * ``fingerprint``: winnow the hashed token k-grams of every unit;
 * ``compare``: weigh each fingerprint by how rare it is across the class, the reference
   and the known solutions (the released stub weighs nothing), and rank the pairs;

@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 
 from autograder.similarity import collect
+from autograder.similarity.fallback import raw_aliases, raw_tokens, raw_units
 from autograder.similarity.fingerprint import Fingerprints, fingerprint
 from autograder.similarity.normalize import (
     Context,
@@ -26,9 +27,6 @@ from autograder.similarity.normalize import (
     first_line,
     import_aliases,
     mark_given,
-    raw_aliases,
-    raw_tokens,
-    raw_units,
     split_units,
     tokens_of,
     unit_text,

@@ -18,13 +18,13 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tqdm import tqdm
-
-from autograder.manifest import load_assignment
 from autograder.paths import CourseError, course_root, release_dir, source_dir
-from autograder.similarity import collect, compare, reader, report
-from autograder.similarity.compare import FLAG_EVIDENCE
+from autograder.similarity import FLAG_EVIDENCE
+
+if TYPE_CHECKING:  # imported when the command runs: every `course` verb builds this parser
+    from autograder.similarity import collect, report
 
 SHOWN = 10  # pairs printed on the terminal
 
@@ -50,6 +50,8 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
 
 def known_locations(folders: list[Path], reference: Path | None) -> list[collect.Location]:
     """The known solutions: the reference (unless None) and each folder, uniquely named."""
+    from autograder.similarity import collect
+
     locations = [collect.Location("reference solution", reference, "known")] if reference else []
     names: set[str] = {loc.name for loc in locations}
     for folder in folders:
@@ -69,6 +71,11 @@ def analyse(hw: str, submissions: Path, against: list[Path], *, reference: bool 
             threshold: float = FLAG_EVIDENCE, workers: int = 1,
             progress: bool = False) -> report.Result:
     """Read, compare and rank: everything the report shows."""
+    from tqdm import tqdm
+
+    from autograder.manifest import load_assignment
+    from autograder.similarity import collect, compare, reader, report
+
     assignment = load_assignment(hw)
     expected = set(assignment.modules) | set(assignment.notebooks)
     if submissions.is_file():
@@ -97,6 +104,8 @@ def analyse(hw: str, submissions: Path, against: list[Path], *, reference: bool 
 
 def write(result: report.Result, out: Path) -> Path:
     """Write the HTML report to ``out`` and the CSV beside it; returns the CSV's path."""
+    from autograder.similarity import report
+
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report.html_text(result), encoding="utf-8")
     csv_path = out.with_suffix(".csv")

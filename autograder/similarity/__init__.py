@@ -17,3 +17,5 @@ One module per step, each feeding the next:
 ``reader`` runs the first three steps for one submission (in worker processes) and
 ``synthetic`` builds disguised copies and classes for the tests and the benchmark.
 """
+
+FLAG_EVIDENCE = 25.0  # pairs with this much evidence are flagged (see ``compare``)

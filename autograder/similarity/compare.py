@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from autograder.similarity import FLAG_EVIDENCE
 from autograder.similarity.reader import Document
 
 COMMON = 0.05        # code found in 5% of the documents is common ...
 MIN_COMMON = 5       # ... and in at least 5
-FLAG_EVIDENCE = 25.0  # about 25 unusual shared k-grams: a TA should look at the pair
 CONTEXT_GAP = 1      # matched lines this close merge into one region
 
 

@@ -1,22 +1,40 @@
-"""nbgrader configuration for this course (the repository root is the course directory).
+"""nbgrader configuration for this course (the folder of this file is the course directory).
 
-`course release` and `course autograde` pass per-run settings (temporary folders, student
-lists) on the command line; what is here holds for every run, including plain `nbgrader`
-commands typed by an instructor in this folder.
+It holds for every run of nbgrader here: `course release` and `course autograde`, plain
+`nbgrader` commands typed in this folder, and Formgrader in JupyterLab. `course` passes
+per-run settings (temporary folders, student lists) on the command line.
 """
 
+import importlib.util
 import tomllib
 from pathlib import Path
 
 c = get_config()  # noqa: F821  (nbgrader injects get_config)
 
-c.CourseDirectory.root = "."
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*_submission.pdf",
-                            "*_code.zip"]
+_here = Path(__file__).resolve().parent
+c.CourseDirectory.root = str(_here)
+
+# Every way of generating an assignment (`course release`, Formgrader's Generate button,
+# `nbgrader generate_assignment`) gives the same student version: CourseRelease strips the
+# solutions from the modules nbgrader copies verbatim, generates the modules handed out
+# from earlier assignments, leaves out the reference's artifacts, writes assignment.json,
+# and completes the autograded cells from the suite (points, heading, hidden block). If it
+# cannot be imported, generating fails instead of releasing the solutions.
+try:
+    from nbgrader.converters import GenerateAssignment
+
+    from autograder.release.build import CLUTTER
+    from autograder.release.nbgrader_hook import CourseRelease
+
+    c.CourseDirectory.ignore = list(CLUTTER)
+    c.GenerateAssignment.preprocessors = [
+        CourseRelease, *GenerateAssignment.class_traits()["preprocessors"].default()]
+except Exception as _exc:  # noqa: BLE001 - any failure must block releasing
+    c.GenerateAssignment.preprocessors = [
+        f"autograder.release.nbgrader_hook.CourseRelease: unavailable ({_exc})"]
 
 # Students submit .py modules (the graded code): autograde must grade THEIR copies, never
 # replace them with the source versions (which hold the solutions).
-_here = Path(__file__).resolve().parent
 _keep = {}
 for _manifest in sorted(_here.glob("assignments/*/assignment.toml")):
     _data = tomllib.loads(_manifest.read_text())
@@ -30,3 +48,12 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.ClearHiddenTests",
 ]
 c.Execute.timeout = 120
+
+# Formgrader's grading pages load MathJax from this Jupyter server (jupyter-server-mathjax)
+# rather than a CDN, so math renders offline; nbgrader's own templates come next.
+_spec = importlib.util.find_spec("nbgrader.server_extensions.formgrader")
+_autograder = importlib.util.find_spec("autograder")
+if _spec and _spec.submodule_search_locations and _autograder and _autograder.origin:
+    c.HTMLExporter.extra_template_basedirs = [
+        str(Path(_autograder.origin).parent / "formgrader_templates"),
+        str(Path(_spec.submodule_search_locations[0]) / "templates")]

@@ -32,6 +32,30 @@ def make_course(dest: Path, hws: list[str]) -> Path:
     return dest
 
 
+def answer_written_questions(folder: Path, hw: str) -> int:
+    """Write the reference's answers (solution markers removed) into the manually graded
+    answer cells of the notebooks in ``folder``, as a student who answered would; returns
+    how many answers were written."""
+    import nbformat
+
+    from autograder.release.strip import unwrap_solutions
+
+    written = 0
+    for name in load_assignment(hw).notebooks:
+        source = nbformat.read(course_root() / "source" / hw / name, as_version=4)
+        answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells
+                   if c.metadata.get("nbgrader", {}).get("solution")
+                   and c.metadata["nbgrader"].get("grade")}
+        nb = nbformat.read(folder / name, as_version=4)
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if grade_id in answers:
+                cell.source = unwrap_solutions(answers[grade_id]).strip()
+                written += 1
+        nbformat.write(nb, folder / name)
+    return written
+
+
 def make_submission(dest: Path, hw: str, modules_from: str = "source",
                     mutant: Mutant | None = None) -> Path:
     """A student's folder: released notebooks and manifest, plus modules from ``source``

@@ -119,6 +119,18 @@ def release_notebook(nb: Any, assignment: Assignment, points: dict[str, float],
     fill_graded_cells(nb, assignment.id, points, where)
 
 
+def complete_notebooks(assignment: Assignment, folder: Path) -> None:
+    """Apply ``release_notebook`` to the notebooks of a copy of ``source/<hw>`` (to run
+    them as nbgrader will, e.g. for an answer key)."""
+    import nbformat
+
+    points = suite_points(assignment)
+    for name in assignment.notebooks:
+        nb = nbformat.read(folder / name, as_version=4)
+        release_notebook(nb, assignment, points, f"source/{assignment.id}/{name}")
+        nbformat.write(nb, folder / name)
+
+
 def check_cells(assignment: Assignment, points: dict[str, float], source: Path) -> None:
     """Every notebook of the manifest exists in ``source``, and every cell the suite
     grades is an autograded cell of one of them."""

@@ -35,10 +35,15 @@ except Exception as _exc:  # noqa: BLE001 - any failure must block releasing
 
 # Students submit .py modules (the graded code): autograde must grade THEIR copies, never
 # replace them with the source versions (which hold the solutions).
+# (A config file that raises is skipped whole by nbgrader, CourseRelease included: nothing
+# here may raise. A broken manifest is reported by `course` and by CourseRelease.)
 _keep = {}
 for _manifest in sorted(_here.glob("assignments/*/assignment.toml")):
-    _data = tomllib.loads(_manifest.read_text())
-    _keep[_manifest.parent.name] = list(_data.get("modules", [])) + list(_data.get("artifacts", []))
+    try:
+        _data = tomllib.loads(_manifest.read_text())
+        _keep[_manifest.parent.name] = [*_data.get("modules", []), *_data.get("artifacts", [])]
+    except (OSError, ValueError, TypeError):
+        continue
 c.Autograde.exclude_overwriting = _keep
 
 # Keep hidden tests out of the feedback students receive.
@@ -51,9 +56,11 @@ c.Execute.timeout = 120
 
 # Formgrader's grading pages load MathJax from this Jupyter server (jupyter-server-mathjax)
 # rather than a CDN, so math renders offline; nbgrader's own templates come next.
-_spec = importlib.util.find_spec("nbgrader.server_extensions.formgrader")
-_autograder = importlib.util.find_spec("autograder")
-if _spec and _spec.submodule_search_locations and _autograder and _autograder.origin:
+try:
+    _formgrader = importlib.util.find_spec("nbgrader.server_extensions.formgrader")
+    _autograder = importlib.util.find_spec("autograder")
     c.HTMLExporter.extra_template_basedirs = [
         str(Path(_autograder.origin).parent / "formgrader_templates"),
-        str(Path(_spec.submodule_search_locations[0]) / "templates")]
+        str(Path(_formgrader.submodule_search_locations[0]) / "templates")]
+except (ImportError, AttributeError, TypeError):
+    pass

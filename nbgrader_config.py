@@ -19,7 +19,7 @@ c.CourseDirectory.root = str(_here)
 # solutions from the modules nbgrader copies verbatim, generates the modules handed out
 # from earlier assignments, leaves out the reference's artifacts, writes assignment.json,
 # and completes the autograded cells from the suite (points, heading, hidden block). If it
-# cannot be imported, generating fails instead of releasing the solutions.
+# cannot be imported, generating and releasing fail instead of releasing the solutions.
 try:
     from nbgrader.converters import GenerateAssignment
 
@@ -29,9 +29,12 @@ try:
     c.CourseDirectory.ignore = list(CLUTTER)
     c.GenerateAssignment.preprocessors = [
         CourseRelease, *GenerateAssignment.class_traits()["preprocessors"].default()]
+    # `nbgrader release_assignment` and Formgrader's Release button check the folder first
+    c.ExchangeFactory.release_assignment = "autograder.release.exchange.CheckedReleaseAssignment"
 except Exception as _exc:  # noqa: BLE001 - any failure must block releasing
-    c.GenerateAssignment.preprocessors = [
-        f"autograder.release.nbgrader_hook.CourseRelease: unavailable ({_exc})"]
+    _broken = f"autograder.release: unavailable ({_exc})"
+    c.GenerateAssignment.preprocessors = [_broken]
+    c.ExchangeFactory.release_assignment = _broken
 
 # Students submit .py modules (the graded code): autograde must grade THEIR copies, never
 # replace them with the source versions (which hold the solutions).

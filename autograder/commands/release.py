@@ -53,14 +53,15 @@ def release_one(hw: str, check: bool) -> bool:
             else:
                 print(f"release/{hw} is up to date")
             return not diff
+        existed = target.exists()
         staging = target.with_name(f".{hw}.new")
         shutil.rmtree(staging, ignore_errors=True)
         shutil.copytree(built, staging)
-        if target.exists():
+        if existed:
             shutil.rmtree(target)
         staging.rename(target)
         print(f"release/{hw}: {sum(1 for p in target.rglob('*') if p.is_file())} files "
-              f"({len(diff)} changed)")
+              f"({f'{len(diff)} changed' if existed else 'new'})")
         return True
 
 

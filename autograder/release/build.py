@@ -30,7 +30,7 @@ from typing import Any
 
 from autograder.manifest import Assignment, load_assignment
 from autograder.paths import CourseError, course_root, source_dir
-from autograder.release.given import link_problems, write_given
+from autograder.release.given import given_text, link_problems, origin_file, write_given
 from autograder.release.graded_cells import autograded_ids, fill_graded_cells, points_per_cell
 from autograder.release.strip import StripError, has_markers, strip_solutions
 from autograder.suite import load_suite
@@ -147,8 +147,10 @@ def check_cells(assignment: Assignment, points: dict[str, float], source: Path) 
                           "that no notebook has as an autograded test cell")
 
 
-def check_release(assignment: Assignment, folder: Path) -> None:
-    """What any release must satisfy, whichever way it was made."""
+def check_release(assignment: Assignment, course: Path, folder: Path) -> None:
+    """What a release folder must satisfy, however it was made: no marker, no submitted
+    artifact, every file present, each module the stub of its source and each given module
+    generated from its origin (``course`` holds source/)."""
     problems = [f"markers in {p.name}" for p in folder.rglob("*")
                 if p.suffix in (".py", ".ipynb") and has_markers(p.read_text(errors="replace"))]
     problems += [f"{name} is a submitted artifact" for name in assignment.artifacts
@@ -156,8 +158,17 @@ def check_release(assignment: Assignment, folder: Path) -> None:
     missing = [f for f in ["assignment.json", *assignment.modules, *assignment.notebooks,
                            *assignment.given] if not (folder / f).is_file()]
     problems += [f"{name} is missing" for name in missing]
+    for name in assignment.modules:
+        source = course / "source" / assignment.id / name
+        if name not in missing and source.is_file() and (folder / name).read_text() != \
+                strip_solutions(source.read_text(), name):
+            problems.append(f"{name} is not the stub of source/{assignment.id}/{name}")
+    for name, origin in assignment.given.items():
+        if name not in missing and (folder / name).read_text() != \
+                given_text(origin_file(course, origin, name), origin, name):
+            problems.append(f"{name} is not generated from source/{origin}/{name}")
     if problems:
-        raise CourseError(f"the release of {assignment.id} is unsafe or incomplete: "
+        raise CourseError(f"the release of {assignment.id} is unsafe or stale: "
                           + "; ".join(problems))
 
 
@@ -178,6 +189,6 @@ def build_release(hw: str, dest: Path) -> Path:
             shutil.copy(config, course / config.name)
         generate(hw, course)
         built = course / "release" / hw
-        check_release(assignment, built)
+        check_release(assignment, course_root(), built)
         shutil.copytree(built, dest)
     return dest

@@ -64,7 +64,7 @@ def test_course_manifests_repeat_no_default():
 
 def test_readme_states_the_default_limits():
     """Does the README quote the default limits as ``Limits`` defines them?"""
-    readme = (ROOT / "README.md").read_text()
+    readme = " ".join((ROOT / "README.md").read_text().split())
     limits = Limits()
     assert f"{limits.seconds:g} s by default" in readme
     assert f"address-space limit ({limits.memory_bytes >> 30} GiB)" in readme

@@ -22,6 +22,7 @@ from leaks import leaked
 
 from autograder.commands.release import differences
 from autograder.manifest import load_assignment
+from autograder.release.strip import unwrap_solutions
 from autograder.simulate import answer_written_questions
 
 pytestmark = pytest.mark.slow
@@ -89,6 +90,24 @@ def test_generating_one_notebook_strips_the_modules(course):
     assert {p.name for p in released.iterdir()} == {
         *load_assignment(hw).modules, "layers.ipynb", "assignment.json"}
     assert leaked(ROOT / "source" / hw, released) == []
+
+
+@pytest.mark.parametrize("tamper", ["solution copied in", "reference model copied in"])
+def test_release_assignment_refuses_a_tampered_release(tmp_path, tamper):
+    """Does `nbgrader release_assignment` refuse a release/<hw> edited by hand (a solution
+    without its markers, the reference's best_model.npz), putting nothing in the exchange?"""
+    hw = ARTIFACT_ONLY
+    course = new_course(tmp_path, [hw])
+    nbgrader(["generate_assignment", hw, "--force"], course)
+    released = course / "release" / hw
+    if tamper == "solution copied in":
+        (released / "layers.py").write_text(
+            unwrap_solutions((course / "source" / hw / "layers.py").read_text()))
+    else:
+        shutil.copyfile(course / "source" / hw / "best_model.npz", released / "best_model.npz")
+    proc = nbgrader(["release_assignment", hw], course, check=False)
+    assert proc.returncode != 0 and "course release" in proc.stdout + proc.stderr
+    assert not (tmp_path / "exchange" / COURSE_ID / "outbound" / hw).exists()
 
 
 def break_file(path: Path, old: str, new: str) -> None:

@@ -1,6 +1,6 @@
 """Points are typed once, in the suite: changing one test's points there and running
 `course release` changes the notebook's metadata, its heading, the assignment's total and
-the README's points column (in a temporary course)."""
+the README's points column (in a temporary course), and nothing in source/."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import shutil
 
 import nbformat
 import pytest
+from corpus_support import digest
 from course import ROOT, course_cmd, course_env, make_course
 
 from autograder.manifest import load_assignment
@@ -34,8 +35,10 @@ def test_suite_points_reach_notebook_heading_total_and_readme(tmp_path, monkeypa
     cell, raised = match[2], int(match[1]) + 3
     suite.write_text(text[:match.start(1)] + str(raised) + text[match.end(1):])
 
+    source_before = digest(course / "source")
     proc = course_cmd("release", HW, env=course_env(course))
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert digest(course / "source") == source_before  # release never writes into source/
     after = load_assignment(HW)
     assert after.points == total_before + 3
     expected = cells_before[cell] + 3

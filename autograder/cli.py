@@ -6,6 +6,7 @@
     course autograde  <hw> [--workers N]
     course gradescope <hw> [--out DIR]
     course answer-key <hw> [--out DIR]
+    course new        <hw> --title TITLE
     course similarity <hw> [SUBMISSIONS] [--against DIR ...] [--out report.html]
 
 Exit codes: 0 success, 1 a check failed (stale release, verify found a problem),
@@ -23,6 +24,7 @@ from autograder.commands import (
     autograde,
     grade,
     gradescope,
+    new,
     release,
     similarity,
     verify,
@@ -36,6 +38,7 @@ COMMANDS = {
     "autograde": autograde,
     "gradescope": gradescope,
     "answer-key": answer_key,
+    "new": new,
     "similarity": similarity,
 }
 

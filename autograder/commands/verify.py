@@ -2,7 +2,7 @@
 
 For each assignment: the reference solution scores full marks; the untouched release
 scores zero without any internal grader error; every seeded bug (mutant) loses points;
-the manifest's total, the suite and the notebooks' autograded cells agree on points.
+each cell the suite grades exists, and release/ gives it the suite's points.
 """
 
 from __future__ import annotations
@@ -35,24 +35,28 @@ class Row:
 
 
 def point_checks(suite: runner.LoadedSuite) -> list[Row]:
-    """Manifest total == suite total, and each notebook cell's points == its tests' sum."""
-    a = suite.assignment
-    total = sum(t.points for t in suite.tests)
-    rows = [Row("manifest points", total, a.points, "suite total == manifest", total == a.points)]
-    per_cell: dict[str, float] = {}
-    for t in suite.tests:
-        per_cell[t.cell] = per_cell.get(t.cell, 0.0) + t.points
+    """Each cell the suite grades is an autograded cell of a source notebook, and release/
+    gives it the suite's points (points are typed only in the suite)."""
     from autograder.notebook_cells import autograded_cells  # nbformat: instructor side only
+    from autograder.release.graded_cells import points_per_cell
 
-    cells: dict[str, float] = {}
+    a = suite.assignment
+    source: dict[str, float] = {}
+    released: dict[str, float] = {}
     for nb in a.notebooks:
-        cells.update(autograded_cells(source_dir(a.id) / nb))
-    for cell, points in sorted(per_cell.items()):
-        got = cells.get(cell)
-        rows.append(Row(f"cell {cell}", points, got or 0, "notebook points == suite",
-                        got == points, "" if got is not None else "no such notebook cell"))
-    for cell in sorted(set(cells) - set(per_cell)):
-        rows.append(Row(f"cell {cell}", 0, cells[cell], "has graded tests", False,
+        if (source_dir(a.id) / nb).is_file():
+            source.update(autograded_cells(source_dir(a.id) / nb))
+        if (release_dir(a.id) / nb).is_file():
+            released.update(autograded_cells(release_dir(a.id) / nb))
+    rows = []
+    for cell, points in sorted(points_per_cell(suite.tests).items()):
+        got = released.get(cell, 0.0)
+        detail = ("no autograded cell of that name in the source notebooks"
+                  if cell not in source else
+                  "" if got == points else f"stale: run `course release {a.id}`")
+        rows.append(Row(f"cell {cell}", got, points, "release/ == suite", not detail, detail))
+    for cell in sorted(set(source) - {t.cell for t in suite.tests}):
+        rows.append(Row(f"cell {cell}", 0, 0, "has graded tests", False,
                         "autograded cell without suite tests"))
     return rows
 

@@ -11,6 +11,12 @@
 Each mutant is the reference with ``find`` replaced by ``replace`` (every occurrence) in
 ``file``; ``find`` must occur, so a mutant cannot silently go stale when the reference
 changes. A mutant that needs several edits gives lists of equal length for both.
+
+``[degenerate] loss_only_passes`` lists the tests that judge a loss value alone (see
+``autograder.degenerate``). ``[[variant]]`` entries have the same fields plus an optional ``note``: correct code
+written another way (a convention the grader accepts, another arrangement of the same
+formula). ``course verify`` requires full marks for each, with ``note`` (a part of the
+feedback's note on the accepted convention) in some test's message.
 """
 
 from __future__ import annotations
@@ -36,6 +42,28 @@ class Mutant:
         if len(finds) != len(replaces):
             raise CourseError(f"mutant {self.name!r}: find and replace differ in length")
         return list(zip(finds, replaces, strict=True))
+
+
+@dataclass(frozen=True)
+class Variant(Mutant):
+    note: str = ""
+
+
+def load_variants(path: Path) -> list[Variant]:
+    """The accepted variants of ``path`` (none when the file has no [[variant]])."""
+    if not path.is_file():
+        return []
+    return [Variant(**entry) for entry in tomllib.loads(path.read_text()).get("variant", [])]
+
+
+def loss_only_passes(path: Path) -> set[str]:
+    """Tests (``file.function``) that judge a loss value alone, listed under
+    ``[degenerate] loss_only_passes``: an answer with the right loss and zero gradients
+    may earn them."""
+    if not path.is_file():
+        return set()
+    table = tomllib.loads(path.read_text()).get("degenerate", {})
+    return set(table.get("loss_only_passes", []))
 
 
 def load_mutants(path: Path) -> list[Mutant]:

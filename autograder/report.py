@@ -33,7 +33,7 @@ def table(result: SuiteResult, width: int = 100) -> str:
     for r in result.results:
         score = f"{r.score:g}/{r.max_score:g}"
         lines.append(f"{r.name:<{name_w}}  {score:>11}  {_status(r)}")
-        if not r.passed:
+        if r.message != "passed":  # failures, and notes on passed tests
             for para in r.message.splitlines():
                 lines.extend(textwrap.wrap(para, width - 6, initial_indent="    ",
                                            subsequent_indent="      ") or ["    "])
@@ -51,7 +51,7 @@ def gradescope_json(result: SuiteResult) -> dict[str, Any]:
     """Gradescope's results.json: score, execution_time, and one entry per test."""
     tests = []
     for r in result.results:
-        output = r.title if r.passed else f"{r.title}\n{r.message}"
+        output = r.title if r.message == "passed" else f"{r.title}\n{r.message}"
         tests.append({
             "name": f"{r.name}: {r.title}",
             "score": r.score,
@@ -88,7 +88,7 @@ def cell_summary(result: SuiteResult, cell: str | None = None) -> str:
     for r in results:
         mark = "PASS" if r.passed else "FAIL"
         lines.append(f"[{mark}] {r.title} ({r.score:g}/{r.max_score:g})")
-        if not r.passed:
+        if r.message != "passed":
             lines.extend("       " + line for line in r.message.splitlines())
     score = round(sum(r.score for r in results), 6)
     lines.append(f"Points: {score:g}/{sum(r.max_score for r in results):g}")

@@ -9,7 +9,11 @@ from pathlib import Path
 import numpy as np
 
 from autograder import expect
-from autograder.model_credit import accuracy_fraction, digits_test_split, saved_model_accuracy
+from autograder.model_credit import (
+    accuracy_fraction,
+    digits_heldout_split,
+    saved_model_accuracy,
+)
 from autograder.sandbox.student import StudentError
 from autograder.suite import graded
 
@@ -372,8 +376,8 @@ def net_float32(student, ref):
 # ----- accuracy credit ----------------------------------------------------------------------
 @graded(points=6, cell="test_best_model", tags=["FullyConnectedNet"])
 def best_model_accuracy(student, ref):
-    """best_model.npz: test accuracy on digits, full points at 0.97, none at chance (0.10)"""
-    X_test, y_test = digits_test_split()  # the notebook's split, shipped with the grader
+    """best_model.npz: accuracy on held-out digits, full points at 0.97, none at chance"""
+    X_test, y_test = digits_heldout_split()  # digits students never get
     accuracy = saved_model_accuracy(student.submission_dir / "best_model.npz",
                                     ref.fc_net.FullyConnectedNet, X_test, y_test)
     return accuracy_fraction(accuracy, chance=CHANCE, target=TARGET)

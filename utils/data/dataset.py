@@ -46,7 +46,8 @@ def load_dataset(
     images (``random_state=0``) gives 1,437 train+val and 360 test images, of which the
     180 not held out are the test set; a second stratified split takes 180 of the 1,437
     for validation, leaving 1,257 for training. Another seed splits the 1,617 images
-    that are not held out the same way: 180 test, 180 validation, 1,257 training. ``"cifar10"`` (downloaded once, see :func:`load_cifar10`): the last
+    that are not held out the same way: 180 test, 180 validation, 1,257 training.
+    ``"cifar10"`` (downloaded once, see :func:`load_cifar10`): the last
     ``num_val`` (default 1,000) official training images are the validation set,
     the others (default 49,000) the training set; the 10,000 test images the test set.
 

@@ -22,12 +22,9 @@ them (``self.params``) is degraded.
 from __future__ import annotations
 
 import ast
-import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-from autograder.paths import CourseError
 
 KINDS = ("zeros", "random", "pass-through", "loss only")
 
@@ -176,13 +173,9 @@ def wrapper_code(degenerate: Degenerate) -> str:
 
 def materialize(degenerate: Degenerate, reference: Path, dest: Path) -> Path:
     """The reference folder copied to ``dest`` with the degenerate answer installed."""
-    dest.mkdir(parents=True)
-    for path in reference.iterdir():
-        if path.is_file() and not path.name.startswith("."):
-            shutil.copyfile(path, dest / path.name)
-    target = dest / degenerate.module
-    if not target.is_file():
-        raise CourseError(f"degenerate {degenerate.name}: no file {degenerate.module}")
+    from autograder.mutants import copy_reference
+
+    target = copy_reference(reference, dest, degenerate.module, f"degenerate {degenerate.name}")
     target.write_text(target.read_text() + wrapper_code(degenerate))
     return dest
 

@@ -277,3 +277,15 @@ def test_notes_reach_the_feedback(tmp_path):
     assert "slope from the right" in report.table(result)
     assert "slope from the right" in report.gradescope_json(result)["tests"][0]["output"]
     assert "slope from the right" in report.cell_summary(result)
+
+
+def test_a_loss_bug_is_not_charged_to_training(tmp_path):
+    """Does SoftmaxClassifier.train, right on top of a vectorized loss whose gradient is
+    not averaged, keep its points (with a note) while the loss loses its own?"""
+    results = grade("hw1_softmax", tmp_path, {"softmax.py": [("    dscores /= N\n", "")]},
+                    ["softmax.classifier_first_steps", "softmax.classifier_training_run",
+                     "softmax.vectorized_matches"])
+    for name in ("softmax.classifier_first_steps", "softmax.classifier_training_run"):
+        assert results[name].passed and "your own softmax_loss_vectorized" in results[
+            name].message
+    assert results["softmax.vectorized_matches"].score == 0

@@ -387,3 +387,14 @@ def test_check_close_reads_a_factor_of_the_batch_size():
     """Does check_close say that a loss is an integer multiple of the expected one?"""
     with pytest.raises(AssertionError, match="exactly 50 times"):
         check_close("loss", 50 * 2.302585, 2.302585, atol=0.05)
+
+
+def test_scale_forgives_rounding_of_exact_zeros(capsys):
+    """Does check_rel_error pass two correct batch-norm dx at N=1 (exactly 0, one with
+    rounding of 6e-14) when the size of the terms is given, and still fail a real error?"""
+    graph, alt = np.array([[6e-14, -2e-14, 0.0]]), np.zeros((1, 3))
+    with pytest.raises(AssertionError):
+        check_rel_error("dx", alt, graph, tol=1e-8)
+    assert check_rel_error("dx", alt, graph, tol=1e-8, scale=600.0) < 1e-8
+    with pytest.raises(AssertionError):
+        check_rel_error("dx", alt, np.array([[1e-3, 0.0, 0.0]]), tol=1e-8, scale=600.0)

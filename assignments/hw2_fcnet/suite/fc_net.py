@@ -185,7 +185,7 @@ def composed_net(student, params: dict, X, y, activation: str, reg: float):
             loss = float(loss) + reg * float(np.sum(W * W))
             grads[f"W{i}"] = grads[f"W{i}"] + 2 * reg * params[f"W{i}"]
         return float(loss), grads
-    except (StudentError, TypeError, ValueError, KeyError, IndexError):
+    except (StudentError, TypeError, ValueError, KeyError, IndexError, OverflowError):
         return None
 
 

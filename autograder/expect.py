@@ -102,13 +102,14 @@ def sequence(value: Any, length: int, what: str) -> tuple[Any, ...]:
 
 
 def _nonfinite_text(values: np.ndarray) -> str:
-    """'2 nan and 1 inf entries', 'inf', ... for the non-finite entries of ``values``."""
+    """'3 non-finite entries (2 nan and 1 inf, of 4)', or 'inf' for a 0-d array."""
     if values.ndim == 0:
         return str(float(values))
     n_nan = int(np.sum(np.isnan(values)))
     n_inf = int(np.sum(np.isinf(values)))
     parts = [f"{n_nan} nan" if n_nan else "", f"{n_inf} inf" if n_inf else ""]
-    return " and ".join(p for p in parts if p) + f" entries (of {values.size})"
+    return (f"{n_nan + n_inf} non-finite entries ({' and '.join(p for p in parts if p)}, "
+            f"of {values.size})")
 
 
 def scalar(value: Any, what: str) -> float:

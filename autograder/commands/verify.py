@@ -2,7 +2,9 @@
 
 For each assignment: the reference solution scores full marks; the untouched release
 scores zero without any internal grader error; every seeded bug (mutant) loses points;
-each cell the suite grades exists, and release/ gives it the suite's points.
+every accepted variant scores full marks; no degenerate answer (``autograder.degenerate``)
+earns points on the tests of its function; each cell the suite grades exists, and release/
+gives it the suite's points.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from autograder import runner
 from autograder.commands import assignment_list
+from autograder.degenerate import answer_rows
 from autograder.mutants import load_mutants, materialize
 from autograder.paths import assignment_dir, release_dir, source_dir
 
@@ -83,6 +86,7 @@ def verify_one(hw: str) -> list[Row]:
             rows.append(Row(f"mutant: {mutant.name}", res.score, res.max_score, "loses points",
                             res.score < res.max_score and not res.grader_errors,
                             f"caught by {len(caught)} test(s)"))
+        rows.extend(Row(*row) for row in answer_rows(suite, hw, Path(tmp)))
     return rows
 
 

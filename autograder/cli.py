@@ -6,6 +6,7 @@
     course autograde  <hw> [--workers N]
     course gradescope <hw> [--out DIR]
     course answer-key <hw> [--out DIR]
+    course bundle     <hw>... | --all [--out DIR] [--colab-url TEMPLATE]
 
 Exit codes: 0 success, 1 a check failed (stale release, verify found a problem),
 2 the command could not run (bad arguments, missing folders).
@@ -16,7 +17,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from autograder.commands import answer_key, autograde, grade, gradescope, release, verify
+from autograder.commands import answer_key, autograde, bundle, grade, gradescope, release, verify
 from autograder.paths import CourseError
 
 COMMANDS = {
@@ -26,6 +27,7 @@ COMMANDS = {
     "autograde": autograde,
     "gradescope": gradescope,
     "answer-key": answer_key,
+    "bundle": bundle,
 }
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from autograder.manifest import Assignment, load_assignment
 from autograder.paths import CourseError, source_dir
+from autograder.release.colab import add_setup_cells
 from autograder.release.strip import (
     StripError,
     has_markers,
@@ -99,6 +100,7 @@ def build_release(hw: str, dest: Path) -> Path:
             except StripError as exc:
                 raise CourseError(f"source/{hw}/{exc}") from None
         (built / "assignment.json").write_text(assignment.student_manifest())
+        add_setup_cells(built, hw)
         leaks = [p for p in built.rglob("*") if p.is_file() and p.suffix in (".py", ".ipynb")
                  and has_markers(p.read_text(errors="replace"))]
         if leaks:

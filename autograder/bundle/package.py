@@ -2,8 +2,9 @@
 
 One declaration serves the wheel (name, version, dependency ranges, console scripts), the
 bundle's ``requirements.txt`` and README, and the Colab set-up cell (the wheel's file name).
-The version is the project's, plus a local label made from the library's content, so that a
-changed library is a new version and ``pip install`` replaces an older copy.
+The version is the project's, plus a local label made from the library's content when the
+declaration is read, so that a changed library is a new version and ``pip install``
+replaces an older copy.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import fnmatch
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -27,7 +28,7 @@ class StudentPackage:
     """What the wheel holds and declares."""
 
     name: str  # distribution name, e.g. "nndl-course-utils"
-    base_version: str  # the project's version
+    version: str  # the project's version + "+" + a label of the content (``content_label``)
     summary: str
     package: str  # import name, "utils"
     requires_python: str
@@ -55,14 +56,13 @@ class StudentPackage:
                       and not IGNORED_PARTS.intersection(p.relative_to(folder).parts)
                       and any(fnmatch.fnmatch(p.name, pattern) for pattern in keep))
 
-    @property
-    def version(self) -> str:
-        """``<project version>+<first 8 hex digits of the content hash>`` (PEP 440 local)."""
+    def content_label(self) -> str:
+        """The first 8 hex digits of a hash of the package's files (names and bytes)."""
         digest = hashlib.sha256()
         for path in self.files():
             digest.update(path.relative_to(self.root).as_posix().encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
-        return f"{self.base_version}+{digest.hexdigest()[:8]}"
+        return digest.hexdigest()[:8]
 
     @property
     def wheel_name(self) -> str:
@@ -82,8 +82,8 @@ def student_package(root: Path = PROJECT_ROOT) -> StudentPackage:
                         project.get("scripts", {}).items()
                         if target.split(":")[0].split(".")[0] == package)
         patterns = data["tool"]["setuptools"]["package-data"]["*"]
-        return StudentPackage(
-            name=table["name"], base_version=project["version"], summary=table["summary"],
+        pkg = StudentPackage(
+            name=table["name"], version=project["version"], summary=table["summary"],
             package=package, requires_python=table["requires-python"],
             dependencies=tuple(table["dependencies"]),
             extras=tuple((extra, tuple(reqs)) for extra, reqs in
@@ -93,3 +93,5 @@ def student_package(root: Path = PROJECT_ROOT) -> StudentPackage:
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
         raise CourseError(f"{path}: cannot read the student library's declaration "
                           f"[tool.nndl.student] ({type(exc).__name__}: {exc})") from None
+    # Read once: every file name derived from it (wheel, requirements) then agrees.
+    return replace(pkg, version=f"{pkg.version}+{pkg.content_label()}")

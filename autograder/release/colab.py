@@ -123,8 +123,9 @@ def cell_source(hw: str) -> str:
 def setup_cell(hw: str) -> nbformat.NotebookNode:
     cell = nbformat.v4.new_code_cell(cell_source(hw))
     cell.id = CELL_ID
-    # Colab shows the title only (a form); the tag lets tools recognise the cell.
-    cell.metadata = {"cellView": "form", "tags": [TAG]}
+    # Colab shows the title only (a form), JupyterLab a collapsed input; the tag lets the
+    # PDF export print the cell as one line.
+    cell.metadata = {"cellView": "form", "jupyter": {"source_hidden": True}, "tags": [TAG]}
     return cell
 
 

@@ -3,6 +3,7 @@ and fresh student environments outside the repository, built once in the backgro
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -40,7 +41,9 @@ def wheel(bundle_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def farm(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Iterator[EnvFarm]:
     """The fresh environments, building in the background from the first use on."""
-    envs = EnvFarm(tmp_path_factory.mktemp("envs"), wheel, list(PLAN))
+    keep = os.environ.get("NNDL_TEST_ENVS")
+    envs = EnvFarm(tmp_path_factory.mktemp("envs"), wheel, list(PLAN),
+                   keep=Path(keep) if keep and not os.environ.get("CI") else None)
     envs.start()
     yield envs
     envs.close()

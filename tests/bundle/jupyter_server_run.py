@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shlex
+import signal
 import socket
 import subprocess
 import time
@@ -48,12 +50,21 @@ class Server:
 
 
 @contextmanager
-def jupyter(command: list[str], root: Path, env: dict[str, str], log: Path) -> Iterator[Server]:
-    """Run ``command`` (e.g. ``[".../jupyter-lab"]``) serving ``root``; stop it afterwards."""
+def jupyter(command: list[str], root: Path, env: dict[str, str], log: Path,
+            tty: bool = False) -> Iterator[Server]:
+    """Run ``command`` (e.g. ``[".../jupyter-lab"]``) serving ``root``; stop it afterwards.
+
+    ``tty``: run it on a pseudo-terminal (``script``), as when a student types the command
+    in a terminal; Jupyter then starts its terminals as that user's interactive shell
+    rather than as a login shell (which would take PATH from /etc/profile).
+    """
     port, token = free_port(), secrets.token_hex(16)
     args = [*command, "--no-browser", "--allow-root", f"--ServerApp.port={port}",
             "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
             f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0"]
+    if tty:
+        args = ["script", "--quiet", "--flush", "--return", "--command", shlex.join(args),
+                "/dev/null"]
     with open(log, "w") as out:
         proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=env,
                                 cwd=root, start_new_session=True)
@@ -73,11 +84,11 @@ def jupyter(command: list[str], root: Path, env: dict[str, str], log: Path) -> I
             time.sleep(0.3)
         yield server
     finally:
-        proc.terminate()
+        os.killpg(proc.pid, signal.SIGTERM)  # the server (and `script`, when on a tty)
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
+            os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
 
 

@@ -15,6 +15,7 @@ The notebooks of one Python then run while pip fills the next environment.
 from __future__ import annotations
 
 import glob
+import json
 import os
 import shutil
 import subprocess
@@ -161,26 +162,48 @@ def build_hub_env(prefix: Path, wheel: Path) -> Env:
 
 
 class EnvFarm:
-    """Builds the session's environments in the background, two at a time."""
+    """Builds the session's environments in the background, two at a time.
 
-    def __init__(self, base: Path, wheel: Path, versions: list[str]) -> None:
-        self.base, self.wheel, self.versions = base, wheel, versions
+    ``keep``: a folder where environments survive the session and are reused by the next
+    one when built from the same wheel (``NNDL_TEST_ENVS``, for developers repeating these
+    tests; a reused environment is not fresh, so CI never sets it).
+    """
+
+    def __init__(self, base: Path, wheel: Path, versions: list[str],
+                 keep: Path | None = None) -> None:
+        self.base = keep / wheel.stem if keep else base
+        self.wheel, self.versions, self.keep = wheel, versions, keep
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="venv")
         self._futures: dict[str, Future[Env]] = {}
 
+    def _submit(self, name: str, build, *args) -> None:
+        stamp = self.base / f"{name}.json"
+
+        def run() -> Env:
+            if self.keep and stamp.is_file() and name != "colab":  # Colab's is changed
+                return Env(**{**json.loads(stamp.read_text()), "prefix": self.base / name})
+            shutil.rmtree(self.base / name, ignore_errors=True)
+            env = build(self.base / name, *args)
+            if self.keep:
+                stamp.write_text(json.dumps({**vars(env), "prefix": str(env.prefix)}))
+            return env
+
+        self._futures[name] = self._pool.submit(run)
+
     def start(self) -> None:
         """Queue every build, in the order the tests use them (test files run A to Z)."""
-        self._futures["colab"] = self._pool.submit(build_colab_env, self.base / "colab")
-        self._futures["hub"] = self._pool.submit(build_hub_env, self.base / "hub", self.wheel)
+        self.base.mkdir(parents=True, exist_ok=True)
+        self._submit("colab", build_colab_env)
+        self._submit("hub", build_hub_env, self.wheel)
         for version in self.versions:
-            self._futures[version] = self._pool.submit(
-                build_student_env, self.base / f"student-{version}", version, self.wheel)
+            self._submit(version, build_student_env, version, self.wheel)
 
     def get(self, name: str) -> Env:
-        """The environment ``name`` (a version such as "3.12", or "colab"), once built."""
+        """The environment ``name`` (a version such as "3.12", "colab" or "hub")."""
         return self._futures[name].result()
 
     def close(self) -> None:
         """Wait for running builds, then delete every environment (about 700 MB each)."""
         self._pool.shutdown(wait=True, cancel_futures=True)
-        shutil.rmtree(self.base, ignore_errors=True)
+        if not self.keep:
+            shutil.rmtree(self.base, ignore_errors=True)

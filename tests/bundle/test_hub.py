@@ -1,6 +1,6 @@
 """JupyterHub: in an image with the wheel, JupyterLab and nbgrader, the switches that
 docs/jupyterhub.md gives keep the instructor's Formgrader, course list and Create Assignment
-out of the student's JupyterLab, and the terminals find the image's Python."""
+out of the student's JupyterLab, and students cannot switch them back on."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from jupyter_server_run import jupyter, terminal_output
+from jupyter_server_run import jupyter
 
 pytestmark = pytest.mark.slow
 DOC = ROOT / "docs" / "jupyterhub.md"
@@ -64,8 +64,8 @@ def user_shell(env, folder: Path) -> dict[str, str]:
 def hub_image(farm, tmp_path_factory):
     """The hub image after the documented `--sys-prefix` switches."""
     env = farm.get("hub")
-    commands = doc_commands("The image", "disable")
-    assert len(commands) == len(INSTRUCTOR_LAB) + len(INSTRUCTOR_SERVER)
+    commands = doc_commands("The image", "disable") + doc_commands("The image", " lock ")
+    assert len(commands) == 2 * len(INSTRUCTOR_LAB) + len(INSTRUCTOR_SERVER)
     shell = user_shell(env, tmp_path_factory.mktemp("hub-admin"))
     for cmd in commands:
         run(cmd, shell)
@@ -77,8 +77,7 @@ def test_documented_switches_keep_instructor_tools_out_of_students_jupyterlab(hu
     """After the documented `--sys-prefix` commands, do the extension lists show the
     instructor's parts disabled and the Assignments tab enabled, does the student's real
     JupyterLab page disable those plugins and answer 404 for Formgrader while serving the
-    assignment list, and does a JupyterLab terminal (environment not activated) run the
-    image's `python -m utils.submit` and `nndl-submit`?"""
+    assignment list?"""
     env = hub_image
     shell = user_shell(env, tmp_path)
 
@@ -92,8 +91,7 @@ def test_documented_switches_keep_instructor_tools_out_of_students_jupyterlab(hu
         assert f"@jupyter/nbgrader:{plugin}" in disabled
     assert "@jupyter/nbgrader:assignment-list" not in disabled
 
-    not_activated = {**shell, "PATH": "/usr/local/bin:/usr/bin:/bin"}
-    with jupyter([str(env.script("jupyter-lab"))], tmp_path, not_activated,
+    with jupyter([str(env.script("jupyter-lab"))], tmp_path, shell,
                  tmp_path / "lab.log") as lab:
         status, html = lab.get("/lab")
         assert status == 200
@@ -102,25 +100,21 @@ def test_documented_switches_keep_instructor_tools_out_of_students_jupyterlab(hu
         assert "@jupyter/nbgrader:assignment-list" not in off
         assert lab.get("/formgrader")[0] == 404 and lab.get("/formgraders")[0] == 404
         assert lab.get("/assignments")[0] != 404
-        typed = terminal_output(
-            lab, "command -v python nndl-submit; python -m utils.submit --help | head -1; "
-                 "nndl-submit --help | head -1")
-    bindir = str(env.prefix / "bin")
-    assert f"{bindir}/python\r\n" in typed and f"{bindir}/nndl-submit\r\n" in typed, typed
-    assert typed.count("usage: nndl-submit") == 2, typed
 
 
-def test_instructor_account_gets_the_tools_back(hub_image, tmp_path):
-    """With the image's switches off, do the documented user-level settings give the
-    instructor's account Formgrader and Create Assignment again?"""
+def test_students_cannot_switch_the_instructor_plugins_back_on(hub_image, tmp_path):
+    """Are the instructor's plugins locked, so that a student's own
+    `jupyter labextension enable --level=user` leaves them disabled?"""
     env = hub_image
     shell = user_shell(env, tmp_path)
-    for cmd in doc_commands("The instructor's account", "enable"):
-        run(cmd, shell)
-    (config,) = doc_blocks("json", "The instructor's account")
-    (tmp_path / "user-config" / "jupyter_server_config.json").write_text(config)
+    for plugin in INSTRUCTOR_LAB:
+        proc = subprocess.run(["jupyter", "labextension", "enable", "--level=user",
+                               f"@jupyter/nbgrader:{plugin}"], capture_output=True,
+                              text=True, env=shell, timeout=300)
+        assert "locked" in proc.stdout + proc.stderr, proc.stdout + proc.stderr
     with jupyter([str(env.script("jupyter-lab"))], tmp_path, shell,
                  tmp_path / "lab.log") as lab:
-        off = page_config(lab.get("/lab")[1])["disabledExtensions"]
-        assert not {f"@jupyter/nbgrader:{p}" for p in INSTRUCTOR_LAB} & set(off)
-        assert lab.get("/formgrader")[0] != 404
+        config = page_config(lab.get("/lab")[1])
+    wanted = {f"@jupyter/nbgrader:{p}" for p in INSTRUCTOR_LAB}
+    assert wanted <= set(config["disabledExtensions"])
+    assert wanted <= set(config["lockedExtensions"])

@@ -97,3 +97,15 @@ def test_nndl_submit_refuses_and_names_a_shadowing_utils_py(tmp_path):
     assert proc.returncode == 1
     assert f"{folder / 'utils.py'} hides the course library" in proc.stderr
     assert not list(folder.glob("*.pdf"))
+
+
+def test_the_pdf_prints_the_setup_cell_as_one_line(tmp_path):
+    """Does the exported page show a one-line note for the set-up cell instead of its code,
+    and the notebook's other code as it is?"""
+    from utils.submit.notebook_html import notebook_to_html
+
+    nb = nbformat.read(ROOT / "release" / HW / "softmax.ipynb", as_version=4)
+    page, _ = notebook_to_html(nb, tmp_path / "softmax.ipynb", "http://127.0.0.1:1/mathjax")
+    assert "set-up cell (its code is not printed)" in page
+    assert "nndl_setup" not in page and "google.colab" not in page
+    assert "append_bias" in page  # the next code cell is printed

@@ -9,7 +9,8 @@ The notebooks of one Python then run while pip fills the next environment.
 - the *Colab-like* one: Python 3.12 holding numpy, matplotlib and ipykernel at the versions
   of a Colab runtime, plus a stand-in ``google.colab`` package whose ``drive.mount`` links
   the mount point's ``MyDrive`` to the folder named by ``NNDL_FAKE_DRIVE``;
-- the *hub image*: the wheel with JupyterLab and nbgrader at the project's pins.
+- the *hub image*: the wheel with JupyterLab and nbgrader at the project's pins;
+- ``resolve-3.14``: no environment, pip's resolution for a Python this machine lacks.
 """
 
 from __future__ import annotations
@@ -161,6 +162,19 @@ def build_hub_env(prefix: Path, wheel: Path) -> Env:
     return env
 
 
+def resolve_for(prefix: Path, version: str, wheel: Path) -> Env:
+    """pip's resolution of the wheel and ipykernel for a Python not on this machine: binary
+    wheels only, as pip would install them there (``pip install --dry-run --report``)."""
+    env = Env(f"resolve-{version}", prefix, version)
+    prefix.mkdir(parents=True, exist_ok=True)
+    report = prefix / "report.json"
+    _run([sys.executable, "-m", "pip", "install", "--dry-run", "--quiet", "--ignore-installed",
+          "--python-version", version, "--only-binary=:all:", "--target", str(prefix / "t"),
+          "--report", str(report), str(wheel), "ipykernel"], env={**os.environ, **PIP_ENV})
+    env.notes["report"] = str(report)
+    return env
+
+
 class EnvFarm:
     """Builds the session's environments in the background, two at a time.
 
@@ -169,10 +183,9 @@ class EnvFarm:
     tests; a reused environment is not fresh, so CI never sets it).
     """
 
-    def __init__(self, base: Path, wheel: Path, versions: list[str],
-                 keep: Path | None = None) -> None:
+    def __init__(self, base: Path, wheel: Path, keep: Path | None = None) -> None:
         self.base = keep / wheel.stem if keep else base
-        self.wheel, self.versions, self.keep = wheel, versions, keep
+        self.wheel, self.keep = wheel, keep
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="venv")
         self._futures: dict[str, Future[Env]] = {}
 
@@ -190,13 +203,18 @@ class EnvFarm:
 
         self._futures[name] = self._pool.submit(run)
 
-    def start(self) -> None:
-        """Queue every build, in the order the tests use them (test files run A to Z)."""
+    def start(self, names: list[str]) -> None:
+        """Queue the builds of ``names`` ("colab", "hub" or a Python version), in order."""
         self.base.mkdir(parents=True, exist_ok=True)
-        self._submit("colab", build_colab_env)
-        self._submit("hub", build_hub_env, self.wheel)
-        for version in self.versions:
-            self._submit(version, build_student_env, version, self.wheel)
+        for name in names:
+            if name == "colab":
+                self._submit(name, build_colab_env)
+            elif name == "hub":
+                self._submit(name, build_hub_env, self.wheel)
+            elif name.startswith("resolve-"):
+                self._submit(name, resolve_for, name.removeprefix("resolve-"), self.wheel)
+            else:
+                self._submit(name, build_student_env, name, self.wheel)
 
     def get(self, name: str) -> Env:
         """The environment ``name`` (a version such as "3.12", "colab" or "hub")."""

@@ -32,6 +32,7 @@ def dist_info_stamps(site, names) -> dict[str, float]:
     return stamps
 
 
+@pytest.mark.envs("colab")
 def test_setup_cell_installs_the_library_and_the_notebooks_run_on_colab(farm, bundle_dir,
                                                                          tmp_path):
     """On a Colab-like runtime, does the first cell mount Drive, find the uploaded folder,

@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT
 from jupyter_server_run import jupyter
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.envs("hub")]
 DOC = ROOT / "docs" / "jupyterhub.md"
 INSTRUCTOR_LAB = ["formgrader", "create-assignment", "course-list"]
 INSTRUCTOR_SERVER = ["formgrader", "course_list"]

@@ -19,7 +19,8 @@ from student_kernel import outputs_text, run_notebook
 from autograder.manifest import load_assignment
 
 pytestmark = pytest.mark.slow
-CASES = [(version, hw) for version, hws in PLAN.items() for hw in hws]
+CASES = [pytest.param(version, hw, marks=pytest.mark.envs(version))
+         for version, hws in PLAN.items() for hw in hws]
 
 
 @pytest.mark.parametrize(("version", "hw"), CASES)
@@ -53,3 +54,16 @@ def test_completed_assignment_runs_and_exports_in_a_fresh_venv(farm, bundle_dir,
     manifest = json.loads((folder / "assignment.json").read_text())
     listed = manifest["modules"] + manifest["notebooks"] + manifest["artifacts"]
     assert names == {name for name in listed if (folder / name).is_file()}
+
+
+@pytest.mark.envs("resolve-3.14")
+def test_the_wheel_resolves_to_binary_wheels_on_python_314(farm, wheel):
+    """For Python 3.14, which this machine lacks, does pip find a binary wheel of every
+    package the course library and ipykernel need (`--only-binary`, a dry run)?"""
+    report = json.loads(Path(farm.get("resolve-3.14").notes["report"]).read_text())
+    installed = {item["metadata"]["name"].lower(): item for item in report["install"]}
+    assert {"nndl-course-utils", "numpy", "matplotlib", "scikit-learn", "playwright",
+            "ipykernel"} <= set(installed)
+    for name, item in installed.items():
+        url = item["download_info"]["url"]
+        assert url.endswith(".whl"), (name, url)  # pip chose it as fit for 3.14

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from jupyter_server_run import jupyter, terminal_output
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.envs("hub")]
 
 
 def test_terminal_runs_the_environments_python_and_nndl_submit(farm, tmp_path):

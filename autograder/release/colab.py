@@ -9,7 +9,8 @@ for this kernel, or hidden by a ``utils.py`` of the student's own (named). On a 
 hub with the library installed it prints nothing.
 
 ``add_setup_cells(folder, hw)`` puts the cell first in every notebook of a release folder
-(replacing an earlier copy); ``course release`` calls it.
+(replacing an earlier copy); ``course release`` calls it. ``NNDL_COLAB_CONTENT`` moves
+Colab's ``/content`` elsewhere (the tests' stand-in Colab).
 """
 
 from __future__ import annotations
@@ -98,17 +99,16 @@ def nndl_setup(hw: str, wheels: str, content: str = "/content") -> None:
             importlib.invalidate_caches()
         print(f"Colab set-up: working in {folder}; {did}.")
     spec = importlib.util.find_spec("utils")
-    if spec is None:
+    if spec is None or spec.origin is None:  # nothing, or only a folder named utils
         raise ModuleNotFoundError(
             f"The course library (import utils) is not installed for this kernel's Python "
-            f"({sys.executable}). In the assignment folder run: pip install {wheels} "
-            "(see README.md), then restart the kernel.")
-    places = list(spec.submodule_search_locations or [])
+            f"({sys.executable}). In the assignment folder run: pip install -r "
+            "requirements.txt (see README.md), then restart the kernel.")
+    places = spec.submodule_search_locations or []
     if not any(os.path.isdir(os.path.join(place, "submit")) for place in places):
         raise ImportError(
-            f"{spec.origin or places[0]} hides the course library: `import utils` finds "
-            "this file instead. Rename it (for example to my_utils.py), then restart the "
-            "kernel.")
+            f"{spec.origin} hides the course library: `import utils` finds this file "
+            "instead. Rename it (for example to my_utils.py), then restart the kernel.")
 
 
 def cell_source(hw: str) -> str:

@@ -80,7 +80,7 @@ def test_a_kernel_without_the_library_is_told_how_to_install_it(tmp_path):
     assert proc.returncode == 1
     assert "ModuleNotFoundError: The course library (import utils) is not installed for " \
            f"this kernel's Python ({python})" in proc.stderr, proc.stderr
-    assert "pip install nndl_course_utils-*.whl" in proc.stderr
+    assert "pip install -r requirements.txt" in proc.stderr
 
 
 def test_nndl_submit_refuses_and_names_a_shadowing_utils_py(tmp_path):

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import inspect
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from autograder.bundle.package import student_package
+
+if TYPE_CHECKING:  # nbformat is imported when used: the Gradescope runtime has only numpy
+    from nbformat import NotebookNode
 
 CELL_ID = "nndl-setup"
 TAG = "nndl-setup"
@@ -120,7 +122,9 @@ def cell_source(hw: str) -> str:
             "del nndl_setup")
 
 
-def setup_cell(hw: str) -> nbformat.NotebookNode:
+def setup_cell(hw: str) -> NotebookNode:
+    import nbformat
+
     cell = nbformat.v4.new_code_cell(cell_source(hw))
     cell.id = CELL_ID
     # Colab shows the title only (a form), JupyterLab a collapsed input; the tag lets the
@@ -131,6 +135,8 @@ def setup_cell(hw: str) -> nbformat.NotebookNode:
 
 def add_setup_cells(folder: Path, hw: str) -> None:
     """Put the set-up cell first in every notebook of ``folder`` (once)."""
+    import nbformat
+
     for path in sorted(folder.glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         nb.cells = [setup_cell(hw)] + [c for c in nb.cells if c.get("id") != CELL_ID]

@@ -7,6 +7,7 @@
     course gradescope <hw> [--out DIR]
     course answer-key <hw> [--out DIR]
     course new        <hw> --title TITLE
+    course bundle     <hw>... | --all [--out DIR] [--colab-url TEMPLATE]
     course similarity <hw> [SUBMISSIONS] [--against DIR ...] [--out report.html]
 
 Exit codes: 0 success, 1 a check failed (stale release, verify found a problem),
@@ -22,6 +23,7 @@ import sys
 from autograder.commands import (
     answer_key,
     autograde,
+    bundle,
     grade,
     gradescope,
     new,
@@ -39,6 +41,7 @@ COMMANDS = {
     "gradescope": gradescope,
     "answer-key": answer_key,
     "new": new,
+    "bundle": bundle,
     "similarity": similarity,
 }
 

@@ -30,6 +30,7 @@ from typing import Any
 
 from autograder.manifest import Assignment, load_assignment
 from autograder.paths import CourseError, course_root, source_dir
+from autograder.release.colab import add_setup_cell
 from autograder.release.given import given_text, link_problems, origin_file, write_given
 from autograder.release.graded_cells import autograded_ids, fill_graded_cells, points_per_cell
 from autograder.release.strip import StripError, has_markers, strip_solutions
@@ -117,6 +118,7 @@ def release_notebook(nb: Any, assignment: Assignment, points: dict[str, float],
     """Every change release makes to a source notebook ``nb`` (in place) before nbgrader's
     own preprocessors run; ``points`` is ``suite_points(assignment)``."""
     fill_graded_cells(nb, assignment.id, points, where)
+    add_setup_cell(nb, assignment.id)
 
 
 def complete_notebooks(assignment: Assignment, folder: Path) -> None:

@@ -1,14 +1,18 @@
-"""``course autograde <hw> [--workers N]``: nbgrader autograde + feedback + grades.csv.
+"""``course autograde <hw> [--workers N] [--execute]``: nbgrader autograde + feedback +
+grades.csv.
 
 Submissions are read from ``submitted/<student>/<hw>/`` and never modified: each is taken
 in once (``autograder.intake``: regular files only, no link followed) into a staging
 folder only the grader can read, and nbgrader and the suite read that copy. N workers take
 students in shrinking batches (``autograder.batches``), so they finish together even when
 some notebooks run much longer than others. For each batch, a worker grades the students'
-code with the suite (in the sandbox, outside any notebook kernel; beside nbgrader's
-previous batch), then runs nbgrader autograde on their notebooks in confined kernels
-(``autograder.sandbox.kernel``: the hidden test cells show the results computed before).
-When no batch is left, it reconciles the gradebook with the suite's points
+code with the suite (in the sandbox; beside nbgrader's previous batch), then runs nbgrader
+autograde on their notebooks. By default nbgrader runs no notebook: the graded copy keeps
+the outputs the student saved, and each autograded test cell shows the suite's results
+(``autograder.nbgrader_results``), which nbgrader records as the cell's points. With
+``--execute``, nbgrader runs every notebook again in confined kernels
+(``autograder.sandbox.kernel``), whose hidden test cells print the same results. When no
+batch is left, it reconciles the gradebook with the suite's points
 (``autograder.gradebook``: a notebook that crashed, lost its test cells or tampered with
 its kernel can neither cost nor gain autograded points) and generates its students'
 feedback. nbgrader commands are forked from a process that imported nbgrader once
@@ -50,14 +54,17 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
     p.add_argument("--cell-timeout", type=int, default=60,
                    help="seconds a notebook cell may run before nbgrader stops it")
     p.add_argument("--no-feedback", action="store_true", help="skip feedback generation")
+    p.add_argument("--execute", action="store_true",
+                   help="run every notebook again in confined kernels (slower); by default "
+                        "the graded copies keep the outputs the students saved")
 
 
 # nbconvert's HTMLExporter without its slow re-parse of each page (autograder.feedback_html)
 FEEDBACK_EXPORTER = "autograder.feedback_html.FeedbackHTMLExporter"
-# nbgrader's own autograde preprocessors (nbgrader.converters.autograde), with Execute's
-# outputs capped (autograder.nbgrader_execute)
-AUTOGRADE_PREPROCESSORS = [
-    "autograder.nbgrader_execute.CappedExecute",
+# nbgrader's own autograde preprocessors (nbgrader.converters.autograde) after its first,
+# Execute, which is either capped (--execute: autograder.nbgrader_execute) or replaced by
+# the suite's results (autograder.nbgrader_results)
+AFTER_EXECUTE = [
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -65,6 +72,25 @@ AUTOGRADE_PREPROCESSORS = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+EXECUTE = "autograder.nbgrader_execute.CappedExecute"
+SUITE_RESULTS = "autograder.nbgrader_results.SuiteResults"
+# nbgrader's sanitizing preprocessors without ClearOutput: without --execute, the outputs
+# the student saved are what the graded copy and the feedback show
+KEEP_OUTPUTS = [
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
+
+def preprocessor_args(execute: bool) -> list[str]:
+    """How nbgrader autograde is told to run (or not run) the notebooks."""
+    if execute:
+        return [f"--Autograde.autograde_preprocessors={json.dumps([EXECUTE, *AFTER_EXECUTE])}"]
+    return [f"--Autograde.autograde_preprocessors="
+            f"{json.dumps([SUITE_RESULTS, *AFTER_EXECUTE])}",
+            f"--Autograde.sanitize_preprocessors={json.dumps(KEEP_OUTPUTS)}"]
 # nbgrader's own format plus the time, so autograde.log shows where a run spends it
 LOG_FORMAT = "%(asctime)s.%(msecs)03d [%(name)s | %(levelname)s] %(message)s"
 
@@ -134,7 +160,7 @@ class Worker:
         self.mine: list[str] = []
         self.scores: dict[str, dict[str, float]] = {}
         # the kernel server and the nbgrader fork process warm up during the first suite
-        self.kernels = ConfinedKernels(tool_env())
+        self.kernels = ConfinedKernels(tool_env(), server=args.execute)
         self.forks = NbgraderForks(tool_env(), course)
 
     def run(self) -> tuple[list[str], str, list]:
@@ -238,15 +264,14 @@ def autograde_batch(batch: list[str], course: Path, hw: str, notebooks: list[str
         if problem:
             log.append(f"[course autograde | ERROR] {student} kept out of nbgrader: {problem}")
     pending = [s for s in batch if not problems[s]]
-    if pending and not kernels.wait_for_server():
+    if pending and args.execute and not kernels.wait_for_server():
         log.append("[course autograde | WARNING] the kernel server did not start; "
                    "each kernel starts from scratch (slower)")
     while pending:  # nbgrader stops the whole run on some students: go on without them
         text = run_logged(nbgrader_args("autograde", hw, course, pending, everyone,
                                         f"--Execute.timeout={args.cell_timeout}",
                                         f"--CourseDirectory.submitted_directory={staging}",
-                                        "--Autograde.autograde_preprocessors="
-                                        f"{json.dumps(AUTOGRADE_PREPROCESSORS)}",
+                                        *preprocessor_args(args.execute),
                                         *kernels.nbgrader_args()))
         seen = {s: first_mention(text, s, hw) for s in pending}
         left = [s for s in pending if seen[s] < 0]

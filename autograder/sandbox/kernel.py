@@ -60,7 +60,6 @@ KERNEL_ENV = ("NBGRADER_EXECUTION", "JPY_PARENT_PID", "MPLBACKEND", "OPENBLAS_NU
 KERNEL_NAME = "course-confined"
 SERVER = "COURSE_KERNEL_SERVER"  # the kernel server's socket (autograder.sandbox.kernel_server)
 CLIENT = "autograder.sandbox.client.GradingKernelClient"  # nbgrader's kernel client
-MANAGER = "autograder.sandbox.manager.GradingKernelManager"  # and its kernel manager
 HEADER = struct.Struct("!I")  # a request's length, before it
 # what the launcher passes on to its kernel (nbgrader's SIGKILL cannot be caught: the
 # server ends the kernel when the launcher's connection closes)
@@ -114,11 +113,9 @@ class ConfinedKernels:
 
     def nbgrader_args(self) -> list[str]:
         # a kernel is ended at once when its notebook is done: every output has arrived,
-        # and a graceful shutdown costs ~0.4 s per notebook; the client is ready without
-        # jupyter_client's 0.2 s of quiet (autograder.sandbox.client), and the end of a
-        # killed kernel is noticed without a 0.1 s sleep (autograder.sandbox.manager)
-        return [f"--Execute.kernel_name={KERNEL_NAME}",
-                f"--Execute.kernel_manager_class={MANAGER}", "--KernelManager.transport=ipc",
+        # and a graceful shutdown costs ~0.4 s per notebook; the client bounds message
+        # sizes (autograder.sandbox.client)
+        return [f"--Execute.kernel_name={KERNEL_NAME}", "--KernelManager.transport=ipc",
                 f"--KernelManager.ip={self.sockets / 'kernel'}",
                 f"--KernelManager.client_factory={CLIENT}",
                 "--Execute.shutdown_kernel=immediate"]

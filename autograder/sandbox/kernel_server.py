@@ -38,12 +38,6 @@ from autograder.sandbox.child import exit_after
 from autograder.sandbox.isolation import unprivileged_ids
 from autograder.sandbox.kernel import FORWARDED, HEADER, end_processes_of, prepare_kernel
 
-# prints the inline figures of each kernel from one draw
-FIGURES = "autograder.sandbox.figures"
-# formats library frames of tracebacks without parsing their files in each kernel
-TRACEBACKS = "autograder.sandbox.tracebacks"
-# makes %autoreload skip the modules that a confined kernel cannot change
-RELOADS = "autograder.sandbox.reloads"
 # what a kernel and a notebook of this course import first (the rest is cheap):
 # ipykernel.debugger (debugpy, ~0.2 s) and sqlite3 (history) are imported while ipykernel
 # initializes. Not preloaded, as their import looks at the running shell:
@@ -52,8 +46,7 @@ PRELOAD = ("numpy", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqs
            "ipykernel.debugger", "sqlite3", "pdb", "faulthandler",
            "IPython.core.pylabtools", "IPython.extensions.autoreload", "matplotlib",
            "matplotlib.pyplot", "matplotlib.backends.backend_agg", "tqdm", "utils.checks",
-           "utils.data", "utils.gradient_check", "utils.plots", "utils.solver", FIGURES,
-           TRACEBACKS, RELOADS)
+           "utils.data", "utils.gradient_check", "utils.plots", "utils.solver")
 INLINE = "module://matplotlib_inline.backend_inline"
 MAX_REQUEST = 1 << 20
 QUIET_DEBUGPY = "PYDEVD_DISABLE_FILE_VALIDATION"
@@ -78,12 +71,6 @@ def preload() -> None:
         del os.environ[QUIET_DEBUGPY]
     SET_BY_PRELOAD.update((k, v) for k, v in os.environ.items() if before.get(k) != v)
     names.library_modules()  # each kernel leaves out files named like these
-    tracebacks = sys.modules.get(TRACEBACKS)  # preloaded, unless IPython is missing
-    if tracebacks is not None:
-        tracebacks.install()
-    figures = sys.modules.get(FIGURES)  # preloaded, unless matplotlib is missing
-    if figures is not None:  # before the warm-up, whose measurements the kernels inherit
-        figures.share_text_metrics()
     with contextlib.suppress(ImportError):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -140,13 +127,6 @@ def become_kernel(request: dict[str, Any], fds: list[int], server: Server,
         _import_from_folder()
         _die_with_parent()
         _as_if_started_here()
-        _draw_inline_figures_once()
-        figures = sys.modules.get(FIGURES)  # preloaded, unless matplotlib is missing
-        if figures is not None:
-            figures.install()
-        reloads = sys.modules.get(RELOADS)  # preloaded, unless IPython is missing
-        if reloads is not None:  # the folders prepare_kernel left writable
-            reloads.watch_only([os.getcwd(), os.environ["HOME"]])
         argv = ["-f", connection]
         if os.environ.get("JPY_PARENT_PID"):  # read when ipykernel was imported, here
             argv.append(f"--IPKernelApp.parent_handle={os.environ['JPY_PARENT_PID']}")
@@ -202,23 +182,6 @@ def _as_if_started_here() -> None:
     if matplotlib is not None:
         os.environ["MPLBACKEND"] = os.environ.get("MPLBACKEND") or INLINE
         matplotlib.rcParams["backend"] = os.environ["MPLBACKEND"]
-
-
-def _draw_inline_figures_once() -> None:
-    """With the inline backend a figure is drawn twice after each cell: by pyplot's
-    interactive redraw, then again for the PNG that the notebook shows. The first draw
-    is never seen (it costs ~0.1 s per figure); skip it for inline figures. Other
-    backends keep their redraw."""
-    pyplot = sys.modules.get("matplotlib.pyplot")
-    if pyplot is None:
-        return
-    redraw = pyplot._draw_all_if_interactive
-
-    def redraw_unless_inline() -> None:
-        if "inline" not in str(pyplot.rcParams._get("backend")):
-            redraw()
-
-    pyplot._draw_all_if_interactive = redraw_unless_inline
 
 
 class Server:

@@ -1,4 +1,6 @@
-"""End to end through the real nbgrader: a small class in a temporary course folder."""
+"""End to end through the real nbgrader: a small class in a temporary course folder, graded
+both ways: keeping the notebooks' saved outputs (the default) and running them again in
+confined kernels (``--execute``)."""
 
 from __future__ import annotations
 
@@ -23,8 +25,23 @@ def digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture(scope="module")
-def graded_class(tmp_path_factory):
+SAVED = "a figure and a line the student saved"  # a saved output of alice's notebook
+PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJ"
+       "RU5ErkJggg==")
+
+
+def save_outputs(notebook: Path) -> None:
+    """Give the first code cell of ``notebook`` outputs, as if the student had run it."""
+    nb = json.loads(notebook.read_text())
+    cell = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": SAVED + "\n"},
+                       {"output_type": "display_data", "metadata": {},
+                        "data": {"image/png": PNG, "text/plain": "<Figure>"}}]
+    notebook.write_text(json.dumps(nb))
+
+
+@pytest.fixture(scope="module", params=["default", "--execute"])
+def graded_class(tmp_path_factory, request):
     """Autograde six students once: the reference, the untouched release, two seeded bugs,
     a corrupt notebook, and code that kills the notebook's kernel."""
     course = make_course(tmp_path_factory.mktemp("course"), [HW])
@@ -38,11 +55,13 @@ def graded_class(tmp_path_factory):
         "finn_exit": submission(course / "submitted" / "finn_exit" / HW, HW, "source"),
     }
     (students["eve_corrupt"] / "softmax.ipynb").write_text('{"cells": [ this is not json')
+    save_outputs(students["alice_ref"] / "softmax.ipynb")
     with open(students["finn_exit"] / "gradient_descent.py", "a") as fh:
         fh.write("\n\ndef minibatch_sgd(*args, **kwargs):\n    import os\n    os._exit(1)\n")
     before = {name: digest(folder) for name, folder in students.items()}
-    proc = course_cmd("autograde", HW, "--workers", "2", cwd=course, env=course_env(course),
-                      timeout=900)
+    mode = [] if request.param == "default" else [request.param]
+    proc = course_cmd("autograde", HW, "--workers", "2", *mode, cwd=course,
+                      env=course_env(course), timeout=900)
     with open(course / "grades.csv") as fh:
         grades = {row["student_id"]: row for row in csv.DictReader(fh)}
     return course, students, before, proc, grades
@@ -57,8 +76,9 @@ def test_autograde_runs_to_the_end(graded_class):
     assert all(grades[s]["score"] != "" for s in students)
     failed_line = next(line for line in proc.stdout.splitlines()
                        if "could not execute" in line)
-    assert "eve_corrupt" in failed_line and "finn_exit" in failed_line
-    assert "alice_ref" not in failed_line
+    assert "eve_corrupt" in failed_line and "alice_ref" not in failed_line
+    # finn's notebook kills its kernel when it runs, which it does only with --execute
+    assert ("finn_exit" in failed_line) == ("--execute" in proc.args)
 
 
 @pytest.mark.parametrize("student, lost", [("eve_corrupt", set()),
@@ -122,13 +142,26 @@ def test_students_modules_are_graded_not_the_solutions(graded_class):
 
 
 def test_feedback_hides_hidden_tests(graded_class):
-    """Is feedback generated for every executed student without the hidden test code?"""
-    course, students, _, _, _ = graded_class
+    """Is feedback generated for every graded student without the hidden test code, with
+    the suite's results in each test cell and an alt text on every image?"""
+    course, students, _, proc, _ = graded_class
     for name in ["alice_ref", "bob_blank", "carol_bug", "dave_bug"]:
         pages = list((course / "feedback" / name / HW).glob("*.html"))
         assert len(pages) == len(load_assignment(HW).notebooks)
         for page in pages:
             text = page.read_text()
             assert "grade_cell(" not in text and "BEGIN HIDDEN TESTS" not in text
+            assert "Points: " in text, page
             images = re.findall(r"<img\b[^>]*>", text)
-            assert images and all(" alt=" in tag for tag in images), page
+            assert all(" alt=" in tag for tag in images), page
+            assert images or "--execute" not in proc.args, page
+
+
+def test_saved_outputs_are_kept_unless_notebooks_run_again(graded_class):
+    """Do the graded notebook and the feedback show what the student saved (default), or
+    what the notebook printed when run again (--execute)?"""
+    course, _, _, proc, _ = graded_class
+    graded = (course / "autograded" / "alice_ref" / HW / "softmax.ipynb").read_text()
+    page = (course / "feedback" / "alice_ref" / HW / "softmax.html").read_text()
+    kept = "--execute" not in proc.args
+    assert (SAVED in graded) == kept and (SAVED in page) == kept

@@ -1,5 +1,7 @@
 """The malformed-submission corpus as one class through `course autograde` (the real
-nbgrader, two workers), graded twice, beside two correct bystanders."""
+nbgrader, two workers), graded twice beside two correct bystanders: first running every
+notebook again in confined kernels (``--execute``, where the notebook attacks run), then
+the default way (saved outputs kept, no notebook run), whose grades must be the same."""
 
 from __future__ import annotations
 
@@ -68,11 +70,11 @@ def class_run(corpus):
     tmp.mkdir(exist_ok=True)
     runs, seconds = [], []
     try:
-        for _ in range(2):
+        for mode in (["--execute"], []):
             start = time.monotonic()
             proc = course_cmd("autograde", HW, "--workers", "2", "--cell-timeout", "10",
-                              cwd=corpus.course, env={**corpus.env, "TMPDIR": str(tmp)},
-                              timeout=1800)
+                              *mode, cwd=corpus.course,
+                              env={**corpus.env, "TMPDIR": str(tmp)}, timeout=1800)
             seconds.append(time.monotonic() - start)
             runs.append((proc, grades_csv(corpus.course), gradebook_cells(corpus.course)))
         survived = bystander is None or bystander.poll() is None

@@ -58,9 +58,9 @@ class LeanHTMLExporter(HTMLExporter):
         language = nb.metadata.get("language_info", {})
         lexer = language.get("pygments_lexer", language.get("name"))
         self.register_filter("highlight_code", self.highlighter(lexer))
-        resources = self._init_resources(resources)
+        # course notebooks hold no widget state, which is what the filter looks up there
         self.register_filter("filter_data_type", WidgetsDataTypeFilter(
-            notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            notebook_metadata={}, parent=self, resources=resources or {}))
         return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
     def from_notebook_node(  # type: ignore[override]

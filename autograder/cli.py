@@ -31,7 +31,7 @@ from autograder.commands import (
     similarity,
     verify,
 )
-from autograder.paths import CourseError
+from autograder.core.paths import CourseError
 
 COMMANDS = {
     "release": release,

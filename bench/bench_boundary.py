@@ -6,7 +6,7 @@ confinement (a user id, namespaces, the intake copy, the kernel's folder copy).
 
 The baseline is checked out into a temporary git worktree and imported from there
 (``PYTHONPATH``), with this project's installed packages; each version grades a course
-made by its own ``autograder.simulate``.
+made by its own ``autograder.verification.simulate``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.paths import course_root
+from autograder.core.paths import course_root
 
 BASELINE = "d2ad836"  # the last commit before the trust-boundary changes (2026-12-07)
 HW = "hw1_softmax"
@@ -28,9 +28,9 @@ CLASS_SIZE = int(os.environ.get("BENCH_BOUNDARY_CLASS", "20"))
 MAKE_CLASS = """
 import sys
 from pathlib import Path
-from autograder.mutants import load_mutants
-from autograder.paths import course_root
-from autograder.simulate import make_course, make_submission
+from autograder.verification.mutants import load_mutants
+from autograder.core.paths import course_root
+from autograder.verification.simulate import make_course, make_submission
 course = make_course(Path(sys.argv[1]), [sys.argv[2]])
 mutants = load_mutants(course_root() / "assignments" / sys.argv[2] / "mutants.toml")
 for i in range(int(sys.argv[3])):

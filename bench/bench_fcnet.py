@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.suite import load_reference
+from autograder.core.suite import load_reference
 
 SOURCE = Path(__file__).resolve().parents[1] / "source" / "hw2_fcnet"
 N, D, HIDDEN, C = 200, 3072, [100, 100, 100, 100], 10

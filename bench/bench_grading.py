@@ -15,9 +15,9 @@ import time
 import zipfile
 from pathlib import Path
 
-from autograder.mutants import load_mutants
-from autograder.paths import all_assignments, course_root
-from autograder.simulate import make_course, make_submission
+from autograder.core.paths import all_assignments, course_root
+from autograder.verification.mutants import load_mutants
+from autograder.verification.simulate import make_course, make_submission
 
 CLASS_SIZE = int(os.environ.get("BENCH_CLASS_SIZE", "100"))
 

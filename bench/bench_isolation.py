@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from autograder import runner
-from autograder.expect import Failure
-from autograder.paths import source_dir
+from autograder.authoring.expect import Failure
+from autograder.core.paths import source_dir
+from autograder.grading import runner
 from autograder.sandbox.student import CallInfo, Student, StudentError
 from bench.timing import median_seconds
 

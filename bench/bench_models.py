@@ -77,7 +77,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
 
-from autograder.paths import source_dir
+from autograder.core.paths import source_dir
 from bench.reference import reference_module
 from utils.data import load_dataset
 from utils.model_io import load_model

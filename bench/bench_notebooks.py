@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 from autograder.commands.answer_key import execute_notebooks
-from autograder.manifest import load_assignment
-from autograder.paths import all_assignments, source_dir
+from autograder.core.manifest import load_assignment
+from autograder.core.paths import all_assignments, source_dir
 from autograder.release.build import IGNORED, complete_notebooks
 
 NOTEBOOK_TARGET_S = 60.0

@@ -24,11 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.manifest import load_assignment
-from autograder.mutants import load_mutants
-from autograder.paths import course_root
+from autograder.core.manifest import load_assignment
+from autograder.core.paths import course_root
 from autograder.similarity import synthetic
-from autograder.simulate import make_submission
+from autograder.verification.mutants import load_mutants
+from autograder.verification.simulate import make_submission
 
 HW = "hw4_bn_dropout"
 SIZE = int(os.environ.get("BENCH_SIMILARITY_SIZE", "500"))

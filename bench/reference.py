@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from autograder.paths import source_dir
-from autograder.suite import load_reference
+from autograder.core.paths import source_dir
+from autograder.core.suite import load_reference
 
 
 def reference_module(hw: str, module: str) -> ModuleType:

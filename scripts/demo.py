@@ -29,9 +29,9 @@ matplotlib.use("Agg")
 
 import numpy as np
 
-from autograder.mutants import load_mutants
-from autograder.paths import all_assignments, course_root
-from autograder.simulate import answer_written_questions, make_course, make_submission
+from autograder.core.paths import all_assignments, course_root
+from autograder.verification.mutants import load_mutants
+from autograder.verification.simulate import answer_written_questions, make_course, make_submission
 from utils.data import load_dataset
 from utils.gradient_check import grad_check_sparse
 from utils.plots import plot_training_history

@@ -17,9 +17,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.bundle.package import StudentPackage, student_package
 from autograder.bundle.student_files import environment_yml, readme, requirements_txt
-from autograder.manifest import load_assignment
+from autograder.core.manifest import load_assignment
+from autograder.core.student_package import StudentPackage, student_package
 from autograder.release.build import build_release
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from importlib import resources
 from string import Template
 
-from autograder.bundle.package import StudentPackage
-from autograder.manifest import Assignment
-from autograder.paths import CourseError
+from autograder.core.manifest import Assignment
+from autograder.core.paths import CourseError
+from autograder.core.student_package import StudentPackage
 
 CONDA_ENV = "nndl-course"
 MANIFEST = "assignment.json"

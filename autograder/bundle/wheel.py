@@ -16,7 +16,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from autograder.bundle.package import StudentPackage, student_package
+from autograder.core.student_package import StudentPackage, student_package
 
 STAMP = (2020, 1, 1, 0, 0, 0)  # any fixed date after 1980 (zip's epoch)
 GENERATOR = "autograder.bundle.wheel"

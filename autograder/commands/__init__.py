@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from autograder.paths import CourseError, all_assignments
+from autograder.core.paths import CourseError, all_assignments
 
 
 def assignment_list(args: argparse.Namespace) -> list[str]:

@@ -9,8 +9,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from autograder.manifest import load_assignment
-from autograder.paths import CourseError, course_root, source_dir
+from autograder.core.manifest import load_assignment
+from autograder.core.paths import CourseError, course_root, source_dir
 from autograder.release.build import IGNORED, complete_notebooks
 
 

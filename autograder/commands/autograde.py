@@ -2,22 +2,22 @@
 grades.csv.
 
 Submissions are read from ``submitted/<student>/<hw>/`` and never modified: each is taken
-in once (``autograder.intake``: regular files only, no link followed) into a staging
+in once (``autograder.core.intake``: regular files only, no link followed) into a staging
 folder only the grader can read, and nbgrader and the suite read that copy. N workers take
-students in shrinking batches (``autograder.batches``), so they finish together even when
-some notebooks run much longer than others. For each batch, a worker grades the students'
-code with the suite (in the sandbox; beside nbgrader's previous batch), then runs nbgrader
-autograde on their notebooks. By default nbgrader runs no notebook: the graded copy keeps
-the outputs the student saved, and each autograded test cell shows the suite's results
-(``autograder.nbgrader_results``), which nbgrader records as the cell's points. With
-``--execute``, nbgrader runs every notebook again in confined kernels
-(``autograder.sandbox.kernel``), whose hidden test cells print the same results. When no
-batch is left, it reconciles the gradebook with the suite's points
-(``autograder.gradebook``: a notebook that crashed, lost its test cells or tampered with
-its kernel can neither cost nor gain autograded points) and generates its students'
-feedback. nbgrader commands are forked from a process that imported nbgrader once
-(``autograder.nbgrader_fork``). A re-run regrades everyone with the same result; an
-interrupted run keeps the finished grades and lists who remains.
+students in shrinking batches (``autograder.nbgrader_bridge.batches``), so they finish
+together even when some notebooks run much longer than others. For each batch, a worker
+grades the students' code with the suite (in the sandbox; beside nbgrader's previous
+batch), then runs nbgrader autograde on their notebooks. By default nbgrader runs no
+notebook: the graded copy keeps the outputs the student saved, and each autograded test
+cell shows the suite's results (``autograder.nbgrader_bridge.results``), which nbgrader
+records as the cell's points. With ``--execute``, nbgrader runs every notebook again in
+confined kernels (``autograder.nbgrader_bridge.kernel``), whose hidden test cells print
+the same results. When no batch is left, it reconciles the gradebook with the suite's
+points (``autograder.nbgrader_bridge.gradebook``: a notebook that crashed, lost its test
+cells or tampered with its kernel can neither cost nor gain autograded points) and
+generates its students' feedback. nbgrader commands are forked from a process that
+imported nbgrader once (``autograder.nbgrader_bridge.fork``). A re-run regrades everyone
+with the same result; an interrupted run keeps the finished grades and lists who remains.
 """
 
 from __future__ import annotations
@@ -34,16 +34,16 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from autograder import runner
-from autograder.batches import SMALLEST, Batches
-from autograder.gradebook import reconcile, write_grades
-from autograder.intake import Intake, take_in_to
-from autograder.nbgrader_fork import Command, NbgraderForks
-from autograder.notebook_cells import unrunnable
-from autograder.paths import CourseError, course_root
+from autograder.core.intake import Intake, take_in_to
+from autograder.core.paths import CourseError, course_root
+from autograder.grading import runner
+from autograder.grading.report import cell_results
+from autograder.nbgrader_bridge.batches import SMALLEST, Batches
+from autograder.nbgrader_bridge.fork import Command, NbgraderForks
+from autograder.nbgrader_bridge.gradebook import reconcile, write_grades
+from autograder.nbgrader_bridge.kernel import ConfinedKernels
+from autograder.nbgrader_bridge.notebook_cells import unrunnable
 from autograder.release.build import generate, tool_env
-from autograder.report import cell_results
-from autograder.sandbox.kernel import ConfinedKernels
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
@@ -59,11 +59,11 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
                         "the graded copies keep the outputs the students saved")
 
 
-# nbconvert's HTMLExporter without its slow re-parse of each page (autograder.feedback_html)
-FEEDBACK_EXPORTER = "autograder.feedback_html.FeedbackHTMLExporter"
+# nbconvert's HTMLExporter without its slow re-parse of each page (see feedback_html)
+FEEDBACK_EXPORTER = "autograder.nbgrader_bridge.feedback_html.FeedbackHTMLExporter"
 # nbgrader's own autograde preprocessors (nbgrader.converters.autograde) after its first,
-# Execute, which is either capped (--execute: autograder.nbgrader_execute) or replaced by
-# the suite's results (autograder.nbgrader_results)
+# Execute, which is either capped (--execute: autograder.nbgrader_bridge.execute) or replaced by
+# the suite's results (autograder.nbgrader_bridge.results)
 AFTER_EXECUTE = [
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
@@ -72,8 +72,8 @@ AFTER_EXECUTE = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
-EXECUTE = "autograder.nbgrader_execute.CappedExecute"
-SUITE_RESULTS = "autograder.nbgrader_results.SuiteResults"
+EXECUTE = "autograder.nbgrader_bridge.execute.CappedExecute"
+SUITE_RESULTS = "autograder.nbgrader_bridge.results.SuiteResults"
 # nbgrader's sanitizing preprocessors without ClearOutput: without --execute, the outputs
 # the student saved are what the graded copy and the feedback show
 KEEP_OUTPUTS = [

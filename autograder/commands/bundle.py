@@ -11,11 +11,11 @@ import argparse
 from pathlib import Path
 
 from autograder.bundle.build import build_bundle
-from autograder.bundle.package import student_package
 from autograder.bundle.student_files import check_colab_template
 from autograder.bundle.wheel import build_wheel
 from autograder.commands import assignment_list
-from autograder.paths import course_root
+from autograder.core.paths import course_root
+from autograder.core.student_package import student_package
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> None:

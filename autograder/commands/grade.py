@@ -8,8 +8,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from autograder import report, runner
-from autograder.paths import CourseError
+from autograder.core.paths import CourseError
+from autograder.grading import report, runner
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> None:

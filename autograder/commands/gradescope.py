@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from autograder.core.paths import course_root
 from autograder.gradescope.build import build_zip
-from autograder.paths import course_root
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> None:

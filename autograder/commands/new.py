@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import re
 
-from autograder.paths import CourseError, course_root
+from autograder.core.paths import CourseError, course_root
 from autograder.scaffold import files
 
 NAME = re.compile(r"[a-z][a-z0-9_]*")

@@ -10,8 +10,8 @@ import tempfile
 from pathlib import Path
 
 from autograder.commands import assignment_list
-from autograder.manifest import load_assignment
-from autograder.paths import course_root, release_dir, source_dir
+from autograder.core.manifest import load_assignment
+from autograder.core.paths import course_root, release_dir, source_dir
 from autograder.release.build import build_release
 from autograder.release.points_table import points_cell, with_points
 

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from autograder.paths import CourseError, course_root, release_dir, source_dir
+from autograder.core.paths import CourseError, course_root, release_dir, source_dir
 from autograder.similarity import FLAG_EVIDENCE
 
 if TYPE_CHECKING:  # imported when the command runs: every `course` verb builds this parser
@@ -73,7 +73,7 @@ def analyse(hw: str, submissions: Path, against: list[Path], *, reference: bool 
     """Read, compare and rank: everything the report shows."""
     from tqdm import tqdm
 
-    from autograder.manifest import load_assignment
+    from autograder.core.manifest import load_assignment
     from autograder.similarity import collect, compare, reader, report
 
     assignment = load_assignment(hw)

@@ -2,9 +2,9 @@
 
 For each assignment: the reference solution scores full marks; the untouched release
 scores zero without any internal grader error; every seeded bug (mutant) loses points;
-every accepted variant scores full marks; no degenerate answer (``autograder.degenerate``)
-earns points on the tests of its function; each cell the suite grades exists, and release/
-gives it the suite's points.
+every accepted variant scores full marks; no degenerate answer
+(``autograder.verification.degenerate``) earns points on the tests of its function; each
+cell the suite grades exists, and release/ gives it the suite's points.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import runner
 from autograder.commands import assignment_list
-from autograder.degenerate import answer_rows
-from autograder.mutants import load_mutants, materialize
-from autograder.paths import assignment_dir, release_dir, source_dir
+from autograder.core.paths import assignment_dir, release_dir, source_dir
+from autograder.grading import runner
+from autograder.verification.degenerate import answer_rows
+from autograder.verification.mutants import load_mutants, materialize
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
@@ -40,7 +40,9 @@ class Row:
 def point_checks(suite: runner.LoadedSuite) -> list[Row]:
     """Each cell the suite grades is an autograded cell of a source notebook, and release/
     gives it the suite's points (points are typed only in the suite)."""
-    from autograder.notebook_cells import autograded_cells  # nbformat: instructor side only
+    from autograder.nbgrader_bridge.notebook_cells import (
+        autograded_cells,  # nbformat: instructor side only
+    )
     from autograder.release.graded_cells import points_per_cell
 
     a = suite.assignment

@@ -19,8 +19,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from autograder.manifest import load_assignment
-from autograder.paths import assignment_dir, source_dir
+from autograder.core.manifest import load_assignment
+from autograder.core.paths import assignment_dir, source_dir
 
 HERE = Path(__file__).resolve().parent
 PACKAGE = HERE.parent

@@ -28,13 +28,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from autograder.manifest import Assignment, load_assignment
-from autograder.paths import CourseError, course_root, source_dir
+from autograder.core.manifest import Assignment, load_assignment
+from autograder.core.paths import CourseError, course_root, source_dir
+from autograder.core.suite import load_suite
 from autograder.release.colab import add_setup_cell
 from autograder.release.given import given_text, link_problems, origin_file, write_given
 from autograder.release.graded_cells import autograded_ids, fill_graded_cells, points_per_cell
 from autograder.release.strip import StripError, has_markers, strip_solutions
-from autograder.suite import load_suite
 
 # never part of a release: editor and interpreter clutter, students' own exports
 CLUTTER = (".ipynb_checkpoints", "__pycache__", "*.pyc", "*_submission.pdf", "*_code.zip")

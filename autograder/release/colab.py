@@ -19,7 +19,7 @@ from __future__ import annotations
 import inspect
 from typing import TYPE_CHECKING
 
-from autograder.bundle.package import student_package
+from autograder.core.student_package import student_package
 
 if TYPE_CHECKING:  # nbformat is imported when used: the Gradescope runtime has only numpy
     from nbformat import NotebookNode

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from nbgrader.exchange.default import ExchangeReleaseAssignment
 
-from autograder.manifest import load_assignment
-from autograder.paths import CourseError, course_root
+from autograder.core.manifest import load_assignment
+from autograder.core.paths import CourseError, course_root
 from autograder.release.build import check_release
 
 

@@ -17,8 +17,8 @@ import ast
 import os
 from pathlib import Path
 
-from autograder.manifest import Assignment
-from autograder.paths import CourseError
+from autograder.core.manifest import Assignment
+from autograder.core.paths import CourseError
 from autograder.release.strip import StripError, unwrap_solutions
 
 INSTRUCTION = "YOUR CODE HERE"  # what the origin's students were told to look for

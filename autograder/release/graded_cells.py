@@ -11,7 +11,7 @@ with " (N points)", and appends the hidden block through which nbgrader grades t
 with the suite:
 
     ### BEGIN HIDDEN TESTS
-    from autograder.nbgrader_cell import grade_cell
+    from autograder.nbgrader_bridge.cell import grade_cell
 
     grade_cell("hw1_softmax", "test_softmax_loss_naive")
     ### END HIDDEN TESTS
@@ -23,10 +23,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from autograder.paths import CourseError
-from autograder.suite import GradedTest
+from autograder.core.paths import CourseError
+from autograder.core.suite import GradedTest
 
-HIDDEN_BLOCK = ('### BEGIN HIDDEN TESTS\nfrom autograder.nbgrader_cell import grade_cell\n\n'
+HIDDEN_BLOCK = ('### BEGIN HIDDEN TESTS\nfrom autograder.nbgrader_bridge.cell import grade_cell\n\n'
                 'grade_cell("{hw}", "{cell}")\n### END HIDDEN TESTS')
 _HEADING = re.compile(r"^(?P<title>#{1,6}\s.*?)(?:\s*\(\d+(?:\.\d+)?\s+points?\))?\s*$")
 

@@ -25,8 +25,8 @@ from typing import Any
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
-from autograder.manifest import load_assignment
-from autograder.paths import CourseError, course_root
+from autograder.core.manifest import load_assignment
+from autograder.core.paths import CourseError, course_root
 from autograder.release.build import check_cells, prepare_folder, release_notebook, suite_points
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from autograder.manifest import Assignment
+from autograder.core.manifest import Assignment
 
 MARKER = "<!-- the points column is written by `course release` -->"
 _ROW = re.compile(r"^\|\s*`(?P<hw>[^`]+)`\s*\|.*\|\s*$")

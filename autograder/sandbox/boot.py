@@ -1,6 +1,6 @@
 """How the grader starts a process that will run near a submission.
 
-    python -P -s [-S] .../autograder/sandbox/boot.py ROLE ARGS...
+    python -P -s [-S] .../autograder/sandbox/boot.py MODULE ARGS...
 
 ``-P`` keeps the working folder (which may hold a student's ``json.py``) out of the
 interpreter's import path, so that nothing a submission holds is imported before the
@@ -8,9 +8,10 @@ process has confined itself (``isolation.confine``); the grader sets the process
 environment. For the per-call worker it also passes its own import path
 (``GRADER_SYS_PATH``, see ``isolated_command``), so that student code sees exactly the
 libraries the grader sees; kernels keep the interpreter's own, as a kernel started by
-``python -m ipykernel_launcher`` has. ROLE is ``worker`` (one
-student's functions, ``worker``), ``kernel`` (an nbgrader kernel launcher, ``kernel``)
-or ``kernel_server`` (``kernel_server``).
+``python -m ipykernel_launcher`` has. MODULE is one of the course's own modules with a
+``main(argv)``: ``autograder.sandbox.worker`` (one student's functions) or the nbgrader
+bridge's kernel launcher and kernel server; it is named by the caller, so this file
+depends on none of them.
 """
 
 import json
@@ -18,14 +19,15 @@ import os
 import sys
 
 SYS_PATH = "GRADER_SYS_PATH"
-ROLES = {"worker": "autograder.sandbox.worker", "kernel": "autograder.sandbox.kernel",
-         "kernel_server": "autograder.sandbox.kernel_server"}
+PACKAGE = "autograder."  # the only modules this starts
 
 
-def isolated_command(role: str, *args: str) -> list[str]:
-    """The command line that starts ``role`` isolated (with ``sys_path_env()``)."""
+def isolated_command(module: str, *args: str) -> list[str]:
+    """The command line that runs ``module.main(args)`` isolated (with ``sys_path_env()``)."""
+    if not module.startswith(PACKAGE):
+        raise ValueError(f"not one of the course's modules: {module}")
     flags = ["-P", "-s", *(["-S"] if sys.flags.no_site else [])]
-    return [sys.executable, *flags, os.path.realpath(__file__), role, *args]
+    return [sys.executable, *flags, os.path.realpath(__file__), module, *args]
 
 
 def sys_path_env() -> dict[str, str]:
@@ -43,10 +45,10 @@ def main() -> int:
     if importlib.util.find_spec("autograder") is None:  # not installed: where this file is
         sys.path.append(os.path.dirname(os.path.dirname(os.path.dirname(
             os.path.realpath(__file__)))))
-    if len(sys.argv) < 2 or sys.argv[1] not in ROLES:
-        print(f"usage: python -P {sys.argv[0]} {{{','.join(ROLES)}}} ARGS...", file=sys.stderr)
+    if len(sys.argv) < 2 or not sys.argv[1].startswith(PACKAGE):
+        print(f"usage: python -P {sys.argv[0]} {PACKAGE}MODULE ARGS...", file=sys.stderr)
         return 2
-    module = importlib.import_module(ROLES[sys.argv[1]])
+    module = importlib.import_module(sys.argv[1])
     sys.argv = [module.__file__ or sys.argv[1], *sys.argv[2:]]
     return int(module.main(sys.argv[1:]) or 0)
 

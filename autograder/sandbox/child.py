@@ -1,5 +1,5 @@
 """The end of a forked child (a kernel of ``kernel_server``, a command of
-``autograder.nbgrader_fork``): run what it was forked for, then leave at once."""
+``autograder.nbgrader_bridge.fork``): run what it was forked for, then leave at once."""
 
 from __future__ import annotations
 

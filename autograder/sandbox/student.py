@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograder import textcap
+from autograder.core import textcap
+from autograder.core.limits import Limits
 from autograder.sandbox import codec, names
 from autograder.sandbox.boot import isolated_command, sys_path_env
 from autograder.sandbox.isolation import ConfinementError, unprivileged_ids
@@ -49,18 +50,6 @@ _WORKER_ENV = {
     "PYTHONDONTWRITEBYTECODE": "1",
     "MPLBACKEND": "Agg",
 }
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Resource limits for each call into student code."""
-
-    seconds: float = 10.0  # wall-clock time per call
-    memory_bytes: int = 2 << 30  # address space of the student process
-    output_bytes: int = 1 << 20  # what one call may print
-
-    def describe_output(self) -> str:
-        return f"{self.output_bytes // 1024} KiB"
 
 
 @dataclass
@@ -100,7 +89,7 @@ class Student:
         process must never read (the grader refuses to run it where that cannot be
         ensured); the submission itself is hidden where the machine allows. ``refused``:
         files of the submission that were not taken in, with the reason
-        (``autograder.intake``)."""
+        (``autograder.core.intake``)."""
         self.submission_dir = Path(submission_dir)
         self.given = [Path(p) for p in given]
         self.hidden = [str(Path(p).resolve()) for p in hidden]
@@ -172,7 +161,8 @@ class Student:
         env["GRADER_HIDDEN"] = json.dumps(self.hidden)
         env["GRADER_OWN"] = json.dumps(self.own)
         env["GRADER_WRITABLE"] = json.dumps([str(self._tmp.resolve())])
-        cmd = isolated_command("worker", str(to_child_r), str(from_child_w), str(output_file),
+        cmd = isolated_command("autograder.sandbox.worker", str(to_child_r), str(from_child_w),
+                               str(output_file),
                                str(self.limits.memory_bytes), str(self.limits.output_bytes),
                                str(self._workdir.resolve()))
         self._proc = subprocess.Popen(

@@ -8,7 +8,8 @@ Started through ``autograder.sandbox.boot`` (so that nothing in the student's fo
 imported before ``confine()``), in a folder of the grader's; the student's copy is
 WORKDIR, which it enters once confined:
 
-    python -P -s boot.py worker READ_FD WRITE_FD OUTPUT_FILE MEMORY_BYTES OUTPUT_BYTES WORKDIR
+    python -P -s boot.py autograder.sandbox.worker READ_FD WRITE_FD OUTPUT_FILE \
+        MEMORY_BYTES OUTPUT_BYTES WORKDIR
 """
 
 from __future__ import annotations

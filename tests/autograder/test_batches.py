@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from autograder.batches import SMALLEST, Batches
+from autograder.nbgrader_bridge.batches import SMALLEST, Batches
 
 
 def drain(batches: Batches) -> list[list[str]]:

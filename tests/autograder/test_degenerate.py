@@ -1,4 +1,4 @@
-"""Tests of autograder.degenerate: the trivial answers `course verify` tries."""
+"""Tests of autograder.verification.degenerate: the trivial answers `course verify` tries."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from autograder.degenerate import KINDS, Degenerate, degenerates, locate, materialize
+from autograder.verification.degenerate import KINDS, Degenerate, degenerates, locate, materialize
 
 MODULE = textwrap.dedent('''
     import numpy as np
@@ -132,8 +132,8 @@ def test_locate_and_list(tmp_path):
 ])
 def test_every_graded_function_of_an_assignment_gets_degenerate_answers(hw, expected):
     """Does every graded function of an assignment get its degenerate answers?"""
-    from autograder import runner
-    from autograder.paths import source_dir
+    from autograder.core.paths import source_dir
+    from autograder.grading import runner
 
     suite = runner.load(hw)
     tags = {t for test in suite.tests for t in test.tags}

@@ -1,4 +1,4 @@
-"""Tests of autograder.expect: student values that cannot be used are the student's
+"""Tests of autograder.authoring.expect: student values that cannot be used are the student's
 error, rounding of the size of the terms is forgiven, and messages say what the numbers
 show."""
 
@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograder import expect
-from autograder.expect import Failure, Passed
+from autograder.authoring import expect
+from autograder.authoring.expect import Failure, Passed
 from autograder.sandbox.codec import decode, encode
 
 

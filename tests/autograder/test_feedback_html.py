@@ -15,8 +15,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from PIL import Image
 from traitlets.config import Config
 
-from autograder.feedback_html import FeedbackHTMLExporter
-from utils.submit.lean_html import MISSING_ALT, add_missing_alt
+from autograder.nbgrader_bridge.feedback_html import FeedbackHTMLExporter
+from utils.lean_html import MISSING_ALT, add_missing_alt
 
 
 def png() -> str:

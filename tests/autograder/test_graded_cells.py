@@ -6,9 +6,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from autograder.paths import CourseError
+from autograder.core.paths import CourseError
+from autograder.core.suite import GradedTest
 from autograder.release.graded_cells import HIDDEN_BLOCK, fill_graded_cells, points_per_cell
-from autograder.suite import GradedTest
 
 
 def graded_cell(grade_id: str, points: float = 0, source: str = "check()") -> nbformat.NotebookNode:

@@ -15,9 +15,9 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from traitlets.config import Config
 
+from autograder.nbgrader_bridge.client import GradingKernelClient
+from autograder.nbgrader_bridge.kernel import KERNEL_NAME, ConfinedKernels
 from autograder.release.build import tool_env
-from autograder.sandbox.client import GradingKernelClient
-from autograder.sandbox.kernel import KERNEL_NAME, ConfinedKernels
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_ROOT = os.geteuid() == 0

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder.manifest import LIMIT_KEYS, load_assignment
-from autograder.paths import CourseError
-from autograder.sandbox.student import Limits
+from autograder.core.limits import Limits
+from autograder.core.manifest import LIMIT_KEYS, load_assignment
+from autograder.core.paths import CourseError
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = 'title = "T"\nmodules = ["m.py"]\nnotebooks = ["m.ipynb"]\n'

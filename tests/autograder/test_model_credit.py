@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograder.expect import Failure
-from autograder.model_credit import accuracy_fraction, saved_model_accuracy
+from autograder.authoring.expect import Failure
+from autograder.authoring.model_credit import accuracy_fraction, saved_model_accuracy
 from utils.model_io import load_model, save_model
 
 
@@ -120,8 +120,8 @@ def test_non_finite_parameters_are_refused(tmp_path):
 def test_shipped_heldout_split_is_never_given_to_students():
     """Is the split shipped with the grader exactly the held-out digits, preprocessed like
     load_dataset's sets, and absent from every set load_dataset gives for several seeds
-    (refresh with autograder.model_credit.write_digits_heldout_split)?"""
-    from autograder.model_credit import digits_heldout_split
+    (refresh with autograder.authoring.model_credit.write_digits_heldout_split)?"""
+    from autograder.authoring.model_credit import digits_heldout_split
     from utils.data import load_dataset, load_digits
 
     X, y = digits_heldout_split()

@@ -1,4 +1,4 @@
-"""nbgrader's Execute with bounded outputs (autograder.nbgrader_execute), in a real kernel."""
+"""nbgrader's Execute with bounded outputs (nbgrader_bridge.execute), in a real kernel."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import nbformat
 import pytest
 
-from autograder.nbgrader_execute import CappedExecute
+from autograder.nbgrader_bridge.execute import CappedExecute
 
 pytestmark = pytest.mark.slow
 

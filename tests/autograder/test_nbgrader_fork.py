@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.nbgrader_fork import NbgraderForks
+from autograder.nbgrader_bridge.fork import NbgraderForks
 from autograder.release.build import tool_env
 
 pytestmark = pytest.mark.slow

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.sandbox.student import Limits, Student, StudentError
+from autograder.core.limits import Limits
+from autograder.sandbox.student import Student, StudentError
 
 MODULE = '''
 import os, sys, time

@@ -1,4 +1,4 @@
-"""Tests of autograder.static: checks follow what a function actually runs."""
+"""Tests of autograder.authoring.static: checks follow what a function actually runs."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from autograder.static import find_function, loop_lines, reaches
+from autograder.authoring.static import find_function, loop_lines, reaches
 
 SOURCE = textwrap.dedent('''
     import numpy as np

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.manifest import load_assignment
-from autograder.paths import source_dir
+from autograder.core.manifest import load_assignment
+from autograder.core.paths import source_dir
 from autograder.release.strip import unwrap_solutions
 
 

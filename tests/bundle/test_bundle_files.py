@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from bundle_plan import ASSIGNMENTS, COLAB_URL, ROOT
 
-from autograder.manifest import load_assignment
+from autograder.core.manifest import load_assignment
 from autograder.release.colab import CELL_ID, cell_source
 
 ADDED = {"README.md", "requirements.txt", "environment-student.yml"}

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from student_envs import COLAB_PREINSTALLED
 from student_kernel import outputs_text, run_notebook
 
-from autograder.manifest import load_assignment
+from autograder.core.manifest import load_assignment
 from utils.submit.colab import INSTALL_COMMAND
 from utils.submit.detect import find_browser
 from utils.submit.errors import BrowserNotFoundError

@@ -71,7 +71,7 @@ def public_lines(hw: str) -> set[str]:
     """What students of ``hw`` may see: its source outside the regions, the modules it
     hands out complete from an earlier assignment (``[given]``: all of them, solutions
     included), and the student library."""
-    from autograder.manifest import load_assignment
+    from autograder.core.manifest import load_assignment
 
     public = set()
     for text in [*texts(ROOT / "source" / hw), *texts(ROOT / "utils")]:

@@ -15,7 +15,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from student_envs import python_executable
 
-from autograder.manifest import load_assignment
+from autograder.core.manifest import load_assignment
 from autograder.release.colab import CELL_ID, cell_source
 from utils import shadowing_file
 

@@ -16,7 +16,7 @@ from completed import complete
 from pypdf import PdfReader
 from student_kernel import outputs_text, run_notebook
 
-from autograder.manifest import load_assignment
+from autograder.core.manifest import load_assignment
 
 pytestmark = pytest.mark.slow
 CASES = [pytest.param(version, hw, marks=pytest.mark.envs(version))

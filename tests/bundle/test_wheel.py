@@ -17,8 +17,8 @@ from bundle_plan import ROOT
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-from autograder.bundle.package import student_package
 from autograder.bundle.wheel import SERVER_EXTENSION, build_wheel
+from autograder.core.student_package import student_package
 
 
 def read_wheel(path: Path) -> dict[str, bytes]:

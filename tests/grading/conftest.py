@@ -7,7 +7,7 @@ from corpus_cases import CASES, HW, Context
 from corpus_edits import SECRET
 from corpus_support import IS_ROOT, LIMITS, Corpus, digest
 
-from autograder.simulate import make_course, make_submission
+from autograder.verification.simulate import make_course, make_submission
 
 
 @pytest.fixture(scope="session")

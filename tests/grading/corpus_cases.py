@@ -284,7 +284,7 @@ def softmax_loss_naive(W, X, y, reg):
     Case("import_reference", "softmax_loss_naive asks the grading engine for the reference",
          append("softmax.py", """
 def softmax_loss_naive(W, X, y, reg):
-    from autograder import runner
+    from autograder.grading import runner
     return runner.load("hw1_softmax").reference.softmax.softmax_loss_naive(W, X, y, reg)
 """), (NAIVE,), ("raised",), needs_root=True),
     Case("forge_results", "minibatch_sgd writes a forged results.json and grades",

@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from autograder.simulate import make_course
-from autograder.simulate import make_submission as submission
+from autograder.verification.simulate import make_course
+from autograder.verification.simulate import make_submission as submission
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENTS = sorted(p.parent.name for p in (ROOT / "assignments").glob("*/assignment.toml"))

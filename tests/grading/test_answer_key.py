@@ -6,7 +6,7 @@ import pytest
 from course import course_cmd
 from pypdf import PdfReader
 
-from autograder.manifest import load_assignment
+from autograder.core.manifest import load_assignment
 
 pytestmark = pytest.mark.slow
 HW = "hw1_softmax"

@@ -17,9 +17,9 @@ from course import ROOT, course_cmd, submission
 from gradescope_tree import run_autograder, runtime_only_python, unpack
 from leaks import leaked
 
-from autograder.manifest import load_assignment
+from autograder.core.manifest import load_assignment
 from autograder.release.points_table import MARKER
-from autograder.simulate import answer_written_questions
+from autograder.verification.simulate import answer_written_questions
 
 pytestmark = pytest.mark.slow
 HW, MODULE = "hw_example", "example"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from course import ROOT, course_cmd, course_env, make_course, submission
 
-from autograder.manifest import load_assignment
-from autograder.mutants import load_mutants
+from autograder.core.manifest import load_assignment
+from autograder.verification.mutants import load_mutants
 
 HW = "hw1_softmax"
 pytestmark = pytest.mark.slow

@@ -17,8 +17,8 @@ from corpus_cases import CASES, HW
 from corpus_support import IS_ROOT, check_report, digest, leftover_processes, require
 from course import ROOT, course_cmd
 
-from autograder.simulate import make_submission
-from autograder.suite import load_suite
+from autograder.core.suite import load_suite
+from autograder.verification.simulate import make_submission
 
 pytestmark = pytest.mark.slow
 BYSTANDERS = ("aaa_bystander", "zzz_bystander")  # first and last: one in each worker's chunk

@@ -18,7 +18,7 @@ from corpus_support import (
 )
 from gradescope_tree import run_autograder, runtime_only_python, unpack
 
-from autograder.simulate import make_submission
+from autograder.verification.simulate import make_submission
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from course import ROOT, course_cmd, course_env, make_course
 
-from autograder.manifest import load_assignment
+from autograder.core.manifest import load_assignment
 
 pytestmark = pytest.mark.slow
 HW = "hw1_softmax"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import runner
+from autograder.grading import runner
 
 ROOT = Path(__file__).resolve().parents[2]
 SUITES: dict[str, runner.LoadedSuite] = {}
@@ -265,7 +265,7 @@ def test_batchnorm_closed_form_of_another_shape_passes_the_edge_cases(tmp_path):
 # ----- feedback shows the notes ---------------------------------------------------------------
 def test_notes_reach_the_feedback(tmp_path):
     """Do the table, results.json and the nbgrader cell summary show a passed test's note?"""
-    from autograder import report
+    from autograder.grading import report
 
     suite = runner.load("hw2_fcnet")
     folder = tmp_path / "s"

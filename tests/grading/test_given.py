@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from course import ASSIGNMENTS, ROOT
 
-from autograder.manifest import load_assignment
+from autograder.core.manifest import load_assignment
 from autograder.release.given import INSTRUCTION, header, link_problems
 from autograder.release.strip import unwrap_solutions
 

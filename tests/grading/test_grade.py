@@ -7,7 +7,7 @@ import json
 import pytest
 from course import ASSIGNMENTS, ROOT, course_cmd, submission
 
-from autograder.manifest import load_assignment
+from autograder.core.manifest import load_assignment
 
 
 @pytest.mark.parametrize("hw", ASSIGNMENTS)

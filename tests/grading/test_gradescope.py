@@ -11,7 +11,7 @@ import tqdm
 from course import ASSIGNMENTS, ROOT, submission
 from gradescope_tree import run_autograder, runtime_only_python, unpack
 
-from autograder.manifest import load_assignment
+from autograder.core.manifest import load_assignment
 
 
 @pytest.mark.parametrize("hw", ASSIGNMENTS)

@@ -21,9 +21,9 @@ from course import ROOT, course_env, make_course, submission
 from leaks import leaked
 
 from autograder.commands.release import differences
-from autograder.manifest import load_assignment
+from autograder.core.manifest import load_assignment
 from autograder.release.strip import unwrap_solutions
-from autograder.simulate import answer_written_questions
+from autograder.verification.simulate import answer_written_questions
 
 pytestmark = pytest.mark.slow
 COURSE_ID = "nndl"

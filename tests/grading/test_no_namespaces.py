@@ -25,7 +25,7 @@ from course import course_cmd
 from gradescope_tree import unpack
 
 from autograder.gradescope.build import runtime_requirements
-from autograder.simulate import make_course, make_submission
+from autograder.verification.simulate import make_course, make_submission
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not IS_ROOT, reason="capabilities are dropped from root")]

@@ -12,7 +12,7 @@ import pytest
 from corpus_support import digest
 from course import ROOT, course_cmd, course_env, make_course
 
-from autograder.manifest import load_assignment
+from autograder.core.manifest import load_assignment
 from autograder.release.build import suite_points
 from autograder.release.points_table import points_cell
 

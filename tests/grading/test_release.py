@@ -8,7 +8,7 @@ import pytest
 from course import ASSIGNMENTS, ROOT, course_cmd
 from leaks import MARKER, leaked, normalized_lines, published_text, secrets_of
 
-from autograder.manifest import load_assignment
+from autograder.core.manifest import load_assignment
 
 
 def test_release_is_up_to_date():

@@ -1,7 +1,7 @@
 """Fixtures for the tests of hw2's reference modules (source/hw2_fcnet/*.py).
 
 The modules are flat files that import one another by plain name (``from layers import
-...``). ``autograder.suite.load_reference`` imports them that way and then removes the plain
+...``). ``autograder.core.suite.load_reference`` imports them that way and then removes the plain
 names from ``sys.modules``, so they cannot clash with other assignments' ``layers``.
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.suite import Reference, load_reference
+from autograder.core.suite import Reference, load_reference
 
 SOURCE_DIR = Path(__file__).resolve().parents[2] / "source" / "hw2_fcnet"
 MODULES = ["layers", "activations", "fc_net"]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from autograder.model_credit import (
+from autograder.authoring.model_credit import (
     accuracy_fraction,
     digits_heldout_split,
     saved_model_accuracy,
 )
-from autograder.suite import load_reference
+from autograder.core.suite import load_reference
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "source" / "hw2_fcnet"

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder.manifest import load_assignment
+from autograder.core.manifest import load_assignment
 from autograder.release.build import IGNORED, complete_notebooks
 
 SOURCE = Path(__file__).resolve().parents[2] / "source" / "hw3_optim"

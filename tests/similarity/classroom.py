@@ -11,11 +11,11 @@ from pathlib import Path
 
 from authors import AUTHORS, CELLS
 
-from autograder.manifest import load_assignment
-from autograder.mutants import load_mutants
-from autograder.paths import course_root
+from autograder.core.manifest import load_assignment
+from autograder.core.paths import course_root
 from autograder.similarity import synthetic
-from autograder.simulate import make_submission
+from autograder.verification.mutants import load_mutants
+from autograder.verification.simulate import make_submission
 
 ROOT = course_root()
 

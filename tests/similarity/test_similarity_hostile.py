@@ -18,7 +18,7 @@ from classroom import author_bodies, course, write_student
 from autograder.commands.similarity import analyse
 from autograder.similarity import collect, reader, synthetic
 from autograder.similarity.collect import MAX_MODULE_BYTES
-from autograder.simulate import make_submission
+from autograder.verification.simulate import make_submission
 
 HW = "hw1_softmax"
 SECRET = "TOPSECRET_7f3a"

@@ -14,7 +14,7 @@ from pathlib import Path
 from classroom import ROOT, author_bodies, course, write_student
 
 from autograder.commands.similarity import analyse
-from autograder.simulate import make_course, make_submission
+from autograder.verification.simulate import make_course, make_submission
 
 HW = "hw1_softmax"
 

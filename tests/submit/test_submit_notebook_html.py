@@ -14,7 +14,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
 from PIL import Image
 from submit_fixtures import GD_CELLS, SOFTMAX_CELLS, make_notebook
 
-from utils.submit.lean_html import MISSING_ALT
+from utils.lean_html import MISSING_ALT
 from utils.submit.notebook_html import PrintHTMLExporter, _package_text, notebook_to_html
 
 MATHJAX = "http://127.0.0.1:9/mathjax/MathJax.js?config=X"

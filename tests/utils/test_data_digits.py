@@ -59,7 +59,7 @@ def test_default_split_sizes_and_dtypes(default_split):
 def test_sets_and_heldout_partition_the_whole_dataset(raw_split, digits):
     """Do the three sets and the grader's held-out digits together hold every image exactly
     once (as a multiset of rows)?"""
-    from autograder.model_credit import digits_heldout_split
+    from autograder.authoring.model_credit import digits_heldout_split
     from utils.data import load_dataset
 
     X_held, y_held = digits_heldout_split()

@@ -6,7 +6,7 @@ delimiters enabled; Markdown math is protected from the Markdown step (``mathmas
 print style sheet wraps long code lines and wide outputs; and two steps that cost time
 without changing the printed page are left out: cleaning pygments' own markup of each code
 cell with bleach (~0.2 s a notebook; Markdown and HTML outputs are still cleaned) and
-nbconvert's BeautifulSoup pass (``lean_html``). Nothing is fetched from the web.
+nbconvert's BeautifulSoup pass (``utils.lean_html``). Nothing is fetched from the web.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 import nbformat
 from jinja2 import pass_context
 
-from utils.submit.lean_html import LeanHTMLExporter
+from utils.lean_html import LeanHTMLExporter
 from utils.submit.mathmask import mask_math, unmask_math
 
 # nbconvert logs accessibility hints (missing alt text) that mean nothing to a student.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder import expect
-from autograder.suite import graded
-from autograder.testfuncs import LeastSquares, Quadratic, Rosenbrock
+from autograder.authoring import expect
+from autograder.authoring.testfuncs import LeastSquares, Quadratic, Rosenbrock
+from autograder.core.suite import graded
 
 GD = "gradient_descent.gradient_descent"
 SGD = "gradient_descent.minibatch_sgd"

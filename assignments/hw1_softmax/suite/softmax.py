@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder import expect
-from autograder.expect import Failure
+from autograder.authoring import expect
+from autograder.authoring.expect import Failure
+from autograder.authoring.static import describe_chain, loop_lines
+from autograder.core.suite import graded
 from autograder.sandbox.student import StudentError
-from autograder.static import describe_chain, loop_lines
-from autograder.suite import graded
 
 NAIVE = "softmax.softmax_loss_naive"
 VECTORIZED = "softmax.softmax_loss_vectorized"

@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from autograder import expect
-from autograder.expect import Failure
+from autograder.authoring import expect
+from autograder.authoring.expect import Failure
 from autograder.sandbox.student import StudentError
 
 OWN_CACHE_NOTE = ("judged on the cache of your own forward pass, whose layout differs from "

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder import expect
-from autograder.model_credit import (
+from autograder.authoring import expect
+from autograder.authoring.model_credit import (
     accuracy_fraction,
     digits_heldout_split,
     saved_model_accuracy,
 )
+from autograder.core.suite import graded
 from autograder.sandbox.student import StudentError
-from autograder.suite import graded
 
 _spec = importlib.util.spec_from_file_location("_hw2_suite_pairs",
                                                Path(__file__).with_name("_pairs.py"))

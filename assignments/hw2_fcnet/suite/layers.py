@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder import expect
-from autograder.expect import Failure
-from autograder.suite import graded
+from autograder.authoring import expect
+from autograder.authoring.expect import Failure
+from autograder.core.suite import graded
 
 _spec = importlib.util.spec_from_file_location("_hw2_suite_pairs",
                                                Path(__file__).with_name("_pairs.py"))

@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from autograder import expect
-from autograder.suite import graded
+from autograder.authoring import expect
+from autograder.core.suite import graded
 
 GAINS = {"xavier_init": 1.0, "he_init": 2.0}  # variance = gain / fan_in
 VARIANCE_RTOL = 0.05

@@ -21,8 +21,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from autograder import expect
-from autograder.suite import graded
+from autograder.authoring import expect
+from autograder.core.suite import graded
 
 RULES = ("sgd_momentum", "sgd_nesterov_momentum", "adagrad", "rmsprop", "adam")
 STATE_KEYS = {

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder import expect
+from autograder.authoring import expect
 
 NORM = "normalization"
 DROP = "dropout"

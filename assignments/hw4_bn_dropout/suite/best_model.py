@@ -2,19 +2,19 @@
 
 The saved parameters are loaded into the REFERENCE network class (so only the trained
 parameters are judged) and scored in test mode on the digits that ``load_dataset`` holds
-out, shipped with the grader (``autograder.model_credit.digits_heldout_split``): students
+out, shipped with the grader (``autograder.authoring.model_credit.digits_heldout_split``): students
 never get them, their notebooks keep a test split of their own.
 """
 
 from __future__ import annotations
 
-from autograder import expect
-from autograder.model_credit import (
+from autograder.authoring import expect
+from autograder.authoring.model_credit import (
     accuracy_fraction,
     digits_heldout_split,
     saved_model_accuracy,
 )
-from autograder.suite import graded
+from autograder.core.suite import graded
 
 CHANCE = 0.1  # ten classes
 TARGET = 0.97  # full points from here on (scikit-learn's MLPClassifier gets about 0.975)

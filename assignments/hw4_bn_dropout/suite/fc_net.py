@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder import expect
-from autograder.suite import graded
+from autograder.authoring import expect
+from autograder.core.suite import graded
 
 NET = "fc_net.FullyConnectedNet"
 INIT, LOSS = "FullyConnectedNet.__init__", "FullyConnectedNet.loss"

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder import expect
-from autograder.expect import Failure
-from autograder.static import reaches
-from autograder.suite import graded
-from autograder.testfuncs import PersistentDict
+from autograder.authoring import expect
+from autograder.authoring.expect import Failure
+from autograder.authoring.static import reaches
+from autograder.authoring.testfuncs import PersistentDict
+from autograder.core.suite import graded
 
 _spec = importlib.util.spec_from_file_location("_hw4_suite_common",
                                                Path(__file__).with_name("_common.py"))

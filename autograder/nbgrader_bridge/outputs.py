@@ -14,7 +14,7 @@ from typing import Any
 
 import nbformat
 
-from autograder.textcap import TRUNCATED, cap, cap_lines
+from autograder.core.textcap import TRUNCATED, cap, cap_lines
 
 CELL_BYTES = 1 << 20
 NOTEBOOK_BYTES = 16 << 20

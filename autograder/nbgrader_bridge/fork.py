@@ -1,6 +1,6 @@
 """nbgrader commands forked from a process that has imported nbgrader once.
 
-    python -m autograder.nbgrader_fork     (started by ``NbgraderForks``; requests on stdin)
+    python -m autograder.nbgrader_bridge.fork     (started by ``NbgraderForks``; requests on stdin)
 
 ``course autograde`` runs nbgrader once per batch of students and once more for their
 feedback. Each ``python -m nbgrader`` first spends ~1.5 s of CPU importing nbgrader (its
@@ -60,7 +60,7 @@ class NbgraderForks:
 
     def __init__(self, env: dict[str, str], cwd: Path) -> None:
         self.server: subprocess.Popen | None = subprocess.Popen(
-            [sys.executable, "-m", "autograder.nbgrader_fork"], cwd=cwd, env=env,
+            [sys.executable, "-m", "autograder.nbgrader_bridge.fork"], cwd=cwd, env=env,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
     def start(self, argv: list[str], cwd: Path, env: dict[str, str], output: Path) -> Command:

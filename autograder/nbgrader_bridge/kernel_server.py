@@ -1,6 +1,6 @@
 """A fork server for confined notebook kernels (started by ``ConfinedKernels``).
 
-    python -P -s .../autograder/sandbox/boot.py kernel_server SOCKET
+    python -P -s .../autograder/sandbox/boot.py autograder.nbgrader_bridge.kernel_server SOCKET
 
 A kernel started from scratch spends ~1.5 s before the notebook's first line has run:
 the interpreter, ipykernel, numpy and matplotlib are imported anew for each notebook.
@@ -9,7 +9,7 @@ The child confines itself exactly as the launcher would (``kernel.prepare_kernel
 uid, no network, private files hidden, read-only file system) and then becomes an
 ordinary ipykernel with the launcher's environment, folder and standard streams.
 
-The launcher (``python -m autograder.sandbox.kernel``, the process nbgrader manages)
+The launcher (``autograder.nbgrader_bridge.kernel``, the process nbgrader manages)
 talks to this server over ``SOCKET`` (a root-only folder): it sends its environment,
 folder and stdio, receives the kernel's pid, forwards interrupts, and relays the
 kernel's exit status. When the kernel ends, or the launcher dies (nbgrader kills it to
@@ -33,10 +33,10 @@ import socket
 import sys
 from typing import Any, NoReturn
 
+from autograder.nbgrader_bridge.kernel import FORWARDED, HEADER, end_processes_of, prepare_kernel
 from autograder.sandbox import names
 from autograder.sandbox.child import exit_after
 from autograder.sandbox.isolation import unprivileged_ids
-from autograder.sandbox.kernel import FORWARDED, HEADER, end_processes_of, prepare_kernel
 
 # what a kernel and a notebook of this course import first (the rest is cheap):
 # ipykernel.debugger (debugpy, ~0.2 s) and sqlite3 (history) are imported while ipykernel
@@ -309,7 +309,7 @@ class Server:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
-        print("usage: boot.py kernel_server SOCKET", file=sys.stderr)
+        print("usage: boot.py autograder.nbgrader_bridge.kernel_server SOCKET", file=sys.stderr)
         return 2
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # course autograde ends it on Ctrl-C
     preload()

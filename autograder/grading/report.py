@@ -11,8 +11,8 @@ import json
 import textwrap
 from typing import Any
 
-from autograder import textcap
-from autograder.runner import SuiteResult, TestResult
+from autograder.core import textcap
+from autograder.grading.runner import SuiteResult, TestResult
 
 
 def _status(r: TestResult) -> str:

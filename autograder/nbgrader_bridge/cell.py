@@ -1,7 +1,7 @@
 """The bridge called from the hidden part of a notebook's autograded test cell.
 
     ### BEGIN HIDDEN TESTS
-    from autograder.nbgrader_cell import grade_cell
+    from autograder.nbgrader_bridge.cell import grade_cell
     grade_cell("hw1_softmax", "test_softmax_loss_naive")
     ### END HIDDEN TESTS
 
@@ -10,7 +10,7 @@ points earned; being the cell's last expression, that number is what nbgrader re
 (partial credit, in points). Nothing reaches stderr, since nbgrader gives zero to a test
 cell that writes there.
 
-Under ``course autograde`` the kernel is confined (``autograder.sandbox.kernel``) and
+Under ``course autograde`` the kernel is confined (``autograder.nbgrader_bridge.kernel``) and
 cannot see the suite: it receives the results computed beforehand, outside any kernel,
 and shows those. Elsewhere (an instructor running a source notebook) the submission in
 the notebook's folder is graded on the spot.
@@ -26,8 +26,8 @@ import sys
 import warnings
 from pathlib import Path
 
-from autograder import report, runner
-from autograder.sandbox.kernel import RESULTS
+from autograder.grading import report, runner
+from autograder.nbgrader_bridge.kernel import RESULTS
 
 _CACHE: dict[str, runner.LoadedSuite] = {}
 

@@ -2,7 +2,7 @@
 
 ``course autograde`` (without ``--execute``) gives nbgrader this preprocessor in place of
 ``Execute``. The notebook keeps the outputs the student saved (within
-``autograder.nbgrader_outputs``'s bounds), and each autograded test cell shows what the
+``autograder.nbgrader_bridge.outputs``'s bounds), and each autograded test cell shows what the
 suite found in the student's code, computed beforehand outside nbgrader
 (``COURSE_PRECOMPUTED``): its summary as printed text and its points as the cell's
 result, which nbgrader records as partial credit. No student code runs in nbgrader's
@@ -19,8 +19,8 @@ from typing import Any
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from autograder.nbgrader_outputs import OutputBudget
-from autograder.sandbox.kernel import PRECOMPUTED
+from autograder.nbgrader_bridge.kernel import PRECOMPUTED
+from autograder.nbgrader_bridge.outputs import OutputBudget
 
 MISSING = "No results for this cell: your points come from the grader's own run."
 

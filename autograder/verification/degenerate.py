@@ -173,7 +173,7 @@ def wrapper_code(degenerate: Degenerate) -> str:
 
 def materialize(degenerate: Degenerate, reference: Path, dest: Path) -> Path:
     """The reference folder copied to ``dest`` with the degenerate answer installed."""
-    from autograder.mutants import copy_reference
+    from autograder.verification.mutants import copy_reference
 
     target = copy_reference(reference, dest, degenerate.module, f"degenerate {degenerate.name}")
     target.write_text(target.read_text() + wrapper_code(degenerate))
@@ -186,10 +186,10 @@ def answer_rows(suite, hw: str, tmp: Path) -> list[tuple]:
     detail): each accepted variant of ``mutants.toml`` must score full marks (with its
     note in the feedback), and each degenerate answer must earn nothing on the tests
     tagged with its function (only those tests are run)."""
-    from autograder import runner
-    from autograder.mutants import load_variants, loss_only_passes
-    from autograder.mutants import materialize as materialize_edit
-    from autograder.paths import assignment_dir, source_dir
+    from autograder.core.paths import assignment_dir, source_dir
+    from autograder.grading import runner
+    from autograder.verification.mutants import load_variants, loss_only_passes
+    from autograder.verification.mutants import materialize as materialize_edit
 
     rows = []
     for i, variant in enumerate(load_variants(assignment_dir(hw) / "mutants.toml")):

@@ -1,7 +1,7 @@
 """Students handed out to the workers of ``course autograde`` in shrinking batches.
 
 Each worker runs nbgrader once per batch (a start-up of ~1.8 s for ``python -m nbgrader``,
-a fraction of a second forked by ``autograder.nbgrader_fork``), so a batch should hold
+a fraction of a second forked by ``autograder.nbgrader_bridge.fork``), so a batch should hold
 more than one student; yet a worker that takes a fixed half of the class may finish
 minutes after the other when its students' notebooks happen to take longer (a loop that
 runs into the cell timeout costs a minute). Guided self-scheduling does both: a worker

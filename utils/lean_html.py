@@ -7,7 +7,7 @@ lab-template cells focusable (``tabindex``) and serializes the page again: ~0.19
 template with the same filters and adds the ``alt`` texts with a pattern. Focusable cells
 matter in a browser, not in a PDF or a feedback page built on the classic template; the
 course's feedback exporter hands lab pages to nbconvert's own pass
-(``autograder.feedback_html``).
+(``autograder.nbgrader_bridge.feedback_html``).
 """
 
 from __future__ import annotations

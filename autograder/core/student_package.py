@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-from autograder.paths import CourseError
+from autograder.core.paths import CourseError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 IGNORED_PARTS = {"__pycache__", ".ipynb_checkpoints"}

@@ -24,8 +24,7 @@ def course_root() -> Path:
         if not (root / "assignments").is_dir():
             raise CourseError(f"COURSE_ROOT={env} has no assignments/ folder")
         return root
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent, *here.parents):
+    for candidate in Path(__file__).resolve().parents[2:]:
         if (candidate / "assignments").is_dir():
             return candidate
     raise CourseError(
@@ -63,5 +62,5 @@ PRIVATE = ("source", "assignments", ".git", "build", "submitted", "autograded", 
 def private_paths() -> list[Path]:
     """The course's private folders and files, in the course root and in the checkout
     this package runs from (they differ when ``COURSE_ROOT`` points elsewhere)."""
-    roots = {course_root(), Path(__file__).resolve().parent.parent}
+    roots = {course_root(), Path(__file__).resolve().parents[2]}
     return sorted(root / name for root in roots for name in PRIVATE if (root / name).exists())

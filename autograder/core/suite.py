@@ -3,7 +3,7 @@
 A suite is the set of ``*.py`` files in ``assignments/<hw>/suite/``. Each graded test is a
 function decorated with ``@graded``; it receives ``student`` (a ``Student`` handle on the
 submission) and ``ref`` (the reference modules, as attributes: ``ref.softmax``), builds
-seeded inputs, calls both, and compares with ``autograder.expect``. It returns None for
+seeded inputs, calls both, and compares with ``autograder.authoring.expect``. It returns None for
 full credit or a fraction in [0, 1] for partial credit, and raises ``Failure`` (through
 ``expect``) with a student-readable message otherwise.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Literal
 
-from autograder.paths import CourseError
+from autograder.core.paths import CourseError
 
 Visibility = Literal["visible", "hidden", "after_due_date", "after_published"]
 

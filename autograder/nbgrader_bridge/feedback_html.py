@@ -1,5 +1,5 @@
 """The HTML exporter of ``course autograde``'s feedback: nbconvert's, without its
-BeautifulSoup pass (``utils.submit.lean_html``), highlighting each distinct code cell once.
+BeautifulSoup pass (``utils.lean_html``), highlighting each distinct code cell once.
 
 nbgrader's feedback template extends the classic template, which has no lab cells, so
 the ``alt`` texts the lean exporter adds are all that nbconvert's pass would change. A page
@@ -18,7 +18,7 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbformat import NotebookNode
 
-from utils.submit.lean_html import LeanHTMLExporter
+from utils.lean_html import LeanHTMLExporter
 
 LAB_MARKER = "jp-Notebook"
 

@@ -13,8 +13,8 @@ Each mutant is the reference with ``find`` replaced by ``replace`` (every occurr
 changes. A mutant that needs several edits gives lists of equal length for both.
 
 ``[degenerate] loss_only_passes`` lists the tests that judge a loss value alone (see
-``autograder.degenerate``). ``[[variant]]`` entries have the same fields plus an optional
-``note``: correct code written another way (a convention the grader accepts, another
+``autograder.verification.degenerate``). ``[[variant]]`` entries have the same fields plus an
+optional ``note``: correct code written another way (a convention the grader accepts, another
 arrangement of the same formula). ``course verify`` requires full marks for each, with
 ``note`` (a part of the feedback's note on the accepted convention) in some test's
 message.
@@ -27,7 +27,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.paths import CourseError
+from autograder.core.paths import CourseError
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.paths import CourseError
-from autograder.textcap import shown_path
+from autograder.core.paths import CourseError
+from autograder.core.textcap import shown_path
 
 MAX_FILE_BYTES = 128 << 20  # one file (a saved model, say)
 # tighter for the files the grader parses itself: a module, a notebook with its outputs

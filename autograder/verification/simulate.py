@@ -10,9 +10,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from autograder.manifest import load_assignment
-from autograder.mutants import Mutant, materialize
-from autograder.paths import course_root
+from autograder.core.manifest import load_assignment
+from autograder.core.paths import course_root
+from autograder.verification.mutants import Mutant, materialize
 
 
 def make_course(dest: Path, hws: list[str]) -> Path:

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from autograder.paths import CourseError, assignment_dir
-from autograder.sandbox.student import Limits
+from autograder.core.limits import Limits
+from autograder.core.paths import CourseError, assignment_dir
 
 # assignment.toml's [limits] keys -> (Limits field, factor from the key's unit)
 LIMIT_KEYS = {"seconds": ("seconds", 1.0), "memory_mb": ("memory_bytes", 1 << 20),
@@ -54,7 +54,7 @@ class Assignment:
     @cached_property
     def points(self) -> float:
         """The autograded total: the sum of the suite's ``@graded`` points."""
-        from autograder.suite import load_suite
+        from autograder.core.suite import load_suite
 
         folder = self.folder or assignment_dir(self.id)
         return round(sum(t.points for t in load_suite(folder / "suite", self.module_names)), 6)

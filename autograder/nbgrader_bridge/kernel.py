@@ -1,7 +1,7 @@
 """The confined notebook kernel that ``course autograde`` gives nbgrader (through a kernel
 spec it writes for the run; not started by hand).
 
-    python -P -s .../autograder/sandbox/boot.py kernel -f CONNECTION_FILE
+    python -P -s .../autograder/sandbox/boot.py autograder.nbgrader_bridge.kernel -f CONNECTION_FILE
 
 nbgrader executes each student's notebook, so a notebook cell runs with the rights of
 whoever grades: as root it could rewrite the gradebook, delete the course or read the
@@ -19,7 +19,7 @@ user id are ended when the kernel ends (``kernel_server``) and, whatever happens
 ``course autograde`` closes the run (the ids are recorded where only root can write).
 
 It also hands the kernel this student's results, computed beforehand outside any kernel
-(``COURSE_PRECOMPUTED``), which the hidden test cells print (``autograder.nbgrader_cell``):
+(``COURSE_PRECOMPUTED``), which the hidden test cells print (``autograder.nbgrader_bridge.cell``):
 a kernel cannot reach the suite or the reference, and need not.
 """
 
@@ -40,8 +40,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from autograder.intake import Intake, copy_tree
-from autograder.paths import private_paths
+from autograder.core.intake import Intake, copy_tree
+from autograder.core.paths import private_paths
 from autograder.sandbox import names
 from autograder.sandbox.boot import isolated_command
 from autograder.sandbox.isolation import confine, is_student_uid, unprivileged_ids
@@ -58,8 +58,10 @@ SCRATCH_BYTES = 256 << 20  # a kernel's folder copy and home (a notebook saves a
 KERNEL_ENV = ("NBGRADER_EXECUTION", "JPY_PARENT_PID", "MPLBACKEND", "OPENBLAS_NUM_THREADS",
               "OMP_NUM_THREADS", "MKL_NUM_THREADS", "LANG", "LC_ALL", "TZ")
 KERNEL_NAME = "course-confined"
-SERVER = "COURSE_KERNEL_SERVER"  # the kernel server's socket (autograder.sandbox.kernel_server)
-CLIENT = "autograder.sandbox.client.GradingKernelClient"  # nbgrader's kernel client
+LAUNCHER = "autograder.nbgrader_bridge.kernel"  # this module, started by sandbox.boot
+KERNEL_SERVER = "autograder.nbgrader_bridge.kernel_server"
+SERVER = "COURSE_KERNEL_SERVER"  # the kernel server's socket (KERNEL_SERVER)
+CLIENT = "autograder.nbgrader_bridge.client.GradingKernelClient"  # nbgrader's kernel client
 HEADER = struct.Struct("!I")  # a request's length, before it
 # what the launcher passes on to its kernel (nbgrader's SIGKILL cannot be caught: the
 # server ends the kernel when the launcher's connection closes)
@@ -95,7 +97,7 @@ class ConfinedKernels:
         spec = self.root / "jupyter" / "kernels" / KERNEL_NAME
         spec.mkdir(parents=True)
         (spec / "kernel.json").write_text(json.dumps({
-            "argv": isolated_command("kernel", "-f", "{connection_file}"),
+            "argv": isolated_command(LAUNCHER, "-f", "{connection_file}"),
             "display_name": "Python 3 (confined for grading)", "language": "python"}))
         self.server: subprocess.Popen | None = None
         self.server_address = ""  # set once the server has said it is ready
@@ -104,7 +106,7 @@ class ConfinedKernels:
             private.mkdir(mode=0o700)  # only the grader reaches the server's socket
             self._address = str(private / "socket")
             self.server = subprocess.Popen(
-                isolated_command("kernel_server", self._address),
+                isolated_command(KERNEL_SERVER, self._address),
                 cwd=private, env=self.env(dict(base_env or os.environ)),
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True)
 
@@ -114,7 +116,7 @@ class ConfinedKernels:
     def nbgrader_args(self) -> list[str]:
         # a kernel is ended at once when its notebook is done: every output has arrived,
         # and a graceful shutdown costs ~0.4 s per notebook; the client bounds message
-        # sizes (autograder.sandbox.client)
+        # sizes (autograder.nbgrader_bridge.client)
         return [f"--Execute.kernel_name={KERNEL_NAME}", "--KernelManager.transport=ipc",
                 f"--KernelManager.ip={self.sockets / 'kernel'}",
                 f"--KernelManager.client_factory={CLIENT}",
@@ -291,7 +293,7 @@ def through_server(address: str, connection: str) -> int:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 2 or argv[0] != "-f":
-        print("usage: boot.py kernel -f CONNECTION_FILE", file=sys.stderr)
+        print(f"usage: boot.py {LAUNCHER} -f CONNECTION_FILE", file=sys.stderr)
         return 2
     connection = argv[1]
     server = os.environ.pop(SERVER, "")

@@ -6,14 +6,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder import textcap
-from autograder.expect import Failure
-from autograder.intake import Intake, take_in, take_in_empty
-from autograder.manifest import Assignment, load_assignment
-from autograder.paths import CourseError, assignment_dir, private_paths, source_dir
+from autograder.authoring.expect import Failure
+from autograder.core import textcap
+from autograder.core.intake import Intake, take_in, take_in_empty
+from autograder.core.manifest import Assignment, load_assignment
+from autograder.core.paths import CourseError, assignment_dir, private_paths, source_dir
+from autograder.core.suite import GradedTest, Reference, load_reference, load_suite
 from autograder.sandbox.isolation import ConfinementError
 from autograder.sandbox.student import Student, StudentError
-from autograder.suite import GradedTest, Reference, load_reference, load_suite
 
 
 @dataclass
@@ -133,7 +133,7 @@ def grade(suite: LoadedSuite, submission: Path, cell: str | None = None,
           intake: Intake | None = None) -> SuiteResult:
     """Grade ``submission`` (a folder laid out like ``release/<hw>``) with the whole suite,
     or only the tests of nbgrader cell ``cell``. The grader works on its own copy of the
-    submission (``autograder.intake``): ``intake`` when the caller has taken it in
+    submission (``autograder.core.intake``): ``intake`` when the caller has taken it in
     already. Raises ``CourseError`` when student code cannot be confined here."""
     if intake is None:
         with take_in(Path(submission)) as taken:

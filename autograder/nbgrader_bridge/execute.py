@@ -1,7 +1,7 @@
 """nbgrader's ``Execute`` preprocessor with a bound on what a notebook's outputs may hold
-(``autograder.nbgrader_outputs``), for ``course autograde --execute``: each output is
+(``autograder.nbgrader_bridge.outputs``), for ``course autograde --execute``: each output is
 admitted as the kernel sends it, and the error nbgrader copies from a failed cell's reply
-is cut too. The kernel client (``autograder.sandbox.client``) refuses single messages past
+is cut too. The kernel client (``autograder.nbgrader_bridge.client``) refuses single messages past
 a size as well."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 from nbgrader.preprocessors import Execute
 
-from autograder.nbgrader_outputs import OutputBudget, short_error
+from autograder.nbgrader_bridge.outputs import OutputBudget, short_error
 
 
 class CappedExecute(Execute):

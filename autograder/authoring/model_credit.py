@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder import expect
+from autograder.authoring import expect
 from utils.model_io import load_model
 
 HELDOUT_SPLIT = Path(__file__).resolve().parent / "data" / "digits_heldout.npz"

@@ -89,7 +89,8 @@ def fresh(course: Path) -> None:
 def plain_nbgrader(course: Path, hw: str, env: dict[str, str]) -> float:
     """Stock nbgrader on the same class: generate (for the gradebook), autograde (every
     notebook run in an ordinary kernel, one at a time), feedback."""
-    start = time.perf_counter()
+    env = {**env, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"}
+    start = time.perf_counter()  # nbgrader calls alembic by name: the venv's bin/ on PATH
     for verb in ("generate_assignment", "autograde", "generate_feedback"):
         subprocess.run([sys.executable, "-m", "nbgrader", verb, hw, "--force",
                         f"--CourseDirectory.root={course}"], cwd=course, env=env, check=True,
@@ -107,8 +108,10 @@ def autograde_rows(hw: str, size: int) -> list[dict]:
             fresh(course)
             times[name] = timed([sys.executable, "-m", "autograder", "autograde", hw,
                                  "--workers", "2", *args], course, env)
+            print(f"course autograde {name}: {times[name]:.1f} s", file=sys.stderr)
         fresh(course)
         times["nbgrader"] = plain_nbgrader(course, hw, env)
+        print(f"plain nbgrader: {times['nbgrader']:.1f} s", file=sys.stderr)
         one = make_one(course, hw, env)
     plain = "plain nbgrader (generate, autograde, feedback)"
     return [

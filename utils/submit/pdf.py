@@ -3,7 +3,12 @@
 Chromium writes an outline of a page's headings (h1..h6) when printing with
 ``outline=True``; the page checks report the same headings with their levels, so the
 outline entries can be matched to levels and only h1/h2 kept: h1 under the file's bookmark,
-h2 under the h1 before it (or under the file when there is none).
+h2 under the h1 before it (or under the file when there is none). Extra bookmarks (the
+written questions and their figures) go right after the first part's.
+
+Chromium also writes a named destination for each element that a link in the page points
+to; ``named_pages`` reads them back: that is how the export knows which page an anchor
+(a question's start, a figure) was printed on.
 """
 
 from __future__ import annotations
@@ -22,15 +27,33 @@ MAX_HEADING_LEVEL = 2
 
 @dataclass
 class Part:
-    """One printed file: its bookmark title, PDF bytes and headings ``(level, text)``."""
+    """One printed file: its bookmark title, PDF bytes, headings ``(level, text)`` and the
+    0-based page of each anchor placed in it (``named_pages``)."""
 
     label: str
     pdf: bytes
     headings: list[tuple[int, str]] = field(default_factory=list)
+    anchors: dict[str, int] = field(default_factory=dict)
 
     @cached_property
     def pages(self) -> int:
         return len(PdfReader(io.BytesIO(self.pdf)).pages)
+
+
+@dataclass
+class Bookmark:
+    """An extra outline entry: title, 0-based page of the merged PDF, nested entries."""
+
+    title: str
+    page: int
+    children: list[Bookmark] = field(default_factory=list)
+
+
+def named_pages(pdf: bytes) -> dict[str, int]:
+    """Each named destination of ``pdf`` (an element id) -> its 0-based page."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return {name.lstrip("/"): reader.get_destination_page_number(dest)
+            for name, dest in reader.named_destinations.items()}
 
 
 def _norm(text: str) -> str:
@@ -74,10 +97,21 @@ def heading_pages(headings: Sequence[tuple[int, str]],
     return placed
 
 
-def merge_parts(parts: Sequence[Part], destination: Path, *, title: str) -> int:
-    """Write the parts as one PDF to ``destination``; returns its page count."""
+def _add_bookmarks(writer: PdfWriter, bookmarks: Sequence[Bookmark], parent: object) -> None:
+    for mark in bookmarks:
+        item = writer.add_outline_item(title=mark.title, page_number=mark.page, parent=parent,
+                                       is_open=parent is None)
+        _add_bookmarks(writer, mark.children, item)
+
+
+def merge_parts(parts: Sequence[Part], destination: Path, *, title: str,
+                bookmarks: Sequence[Bookmark] = ()) -> int:
+    """Write the parts as one PDF to ``destination``; returns its page count.
+
+    ``bookmarks`` are added to the outline right after the first part's entry.
+    """
     writer = PdfWriter()
-    for part in parts:
+    for index, part in enumerate(parts):
         reader = PdfReader(io.BytesIO(part.pdf))
         start = len(writer.pages)
         writer.append(reader, import_outline=False)
@@ -91,6 +125,8 @@ def merge_parts(parts: Sequence[Part], destination: Path, *, title: str) -> int:
                                            is_open=False)
             if level == 1:
                 h1_item = item
+        if index == 0:
+            _add_bookmarks(writer, bookmarks, None)
     writer.add_metadata({"/Title": title, "/Creator": "utils.submit (nndl course)"})
     writer.page_mode = "/UseOutlines"
     with open(destination, "wb") as handle:

@@ -33,7 +33,7 @@ from utils.submit.errors import PreflightError, SubmitError
 from utils.submit.manifest import Manifest, load_manifest, manifest_from_mapping
 from utils.submit.onscreen import unsaved_changes
 from utils.submit.page_map import PlacedQuestion, bookmarks, marks, page_list, place
-from utils.submit.pdf import Part, merge_parts, named_pages
+from utils.submit.pdf import Part, merge_parts
 from utils.submit.preflight import check_assignment, describe_cell, is_export_cell
 from utils.submit.progress import Progress, TerminalProgress, show_in_notebook
 from utils.submit.questions import Question, notebook_questions
@@ -207,8 +207,7 @@ def _print_notebooks(session: BrowserSession, folder: Path, names: list[str], ti
                                   for problem in doc.math_problems]
         printed.warnings += [f"{name}: not loaded (the PDF is printed offline): {url}"
                              for url in doc.blocked_urls]
-        anchors = named_pages(doc.pdf) if printed.questions.get(name) else {}
-        printed.parts.append(Part(name, doc.pdf, doc.headings, anchors))
+        printed.parts.append(Part(name, doc.pdf, doc.headings))
         progress.update()
 
     group = 0

@@ -55,6 +55,17 @@ _PYTHON_LEXERS = {"ipython3": "IPython3Lexer", "ipython": "IPython3Lexer", "pyth
                   "python3": None}
 
 
+@functools.lru_cache(maxsize=2)
+def _lexer(name: str | None) -> Any:
+    """IPython's lexer (magics, shell escapes) or None for Pygments' Python lexer; one
+    instance serves every cell."""
+    if name is None:
+        return None
+    from IPython.lib.lexers import IPython3Lexer
+
+    return IPython3Lexer()
+
+
 class WrappingHighlighter(Highlight2HTML):
     """nbconvert's ``highlight_code`` filter for Python cells, with long lines wrapped at
     token boundaries and marked (``code_html.cell_code_html``); other languages and cell
@@ -65,12 +76,7 @@ class WrappingHighlighter(Highlight2HTML):
         language = language or self.pygments_lexer
         if language not in _PYTHON_LEXERS or (metadata and "magics_language" in metadata):
             return super().__call__(source, language, metadata)
-        lexer = None
-        if _PYTHON_LEXERS[language]:
-            from IPython.lib.lexers import IPython3Lexer
-
-            lexer = IPython3Lexer()
-        return cell_code_html(source if source else " ", lexer)
+        return cell_code_html(source if source else " ", _lexer(_PYTHON_LEXERS[language]))
 
 
 class PrintHTMLExporter(LeanHTMLExporter):

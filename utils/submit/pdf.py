@@ -27,17 +27,25 @@ MAX_HEADING_LEVEL = 2
 
 @dataclass
 class Part:
-    """One printed file: its bookmark title, PDF bytes, headings ``(level, text)`` and the
-    0-based page of each anchor placed in it (``named_pages``)."""
+    """One printed file: its bookmark title, PDF bytes and headings ``(level, text)``."""
 
     label: str
     pdf: bytes
     headings: list[tuple[int, str]] = field(default_factory=list)
-    anchors: dict[str, int] = field(default_factory=dict)
+
+    @cached_property
+    def reader(self) -> PdfReader:
+        """The part's PDF, parsed once for its page count, anchors and the merge."""
+        return PdfReader(io.BytesIO(self.pdf))
 
     @cached_property
     def pages(self) -> int:
-        return len(PdfReader(io.BytesIO(self.pdf)).pages)
+        return len(self.reader.pages)
+
+    @cached_property
+    def anchors(self) -> dict[str, int]:
+        """The 0-based page of each anchor placed in the part (``named_pages``)."""
+        return named_pages(self.reader)
 
 
 @dataclass
@@ -49,9 +57,8 @@ class Bookmark:
     children: list[Bookmark] = field(default_factory=list)
 
 
-def named_pages(pdf: bytes) -> dict[str, int]:
-    """Each named destination of ``pdf`` (an element id) -> its 0-based page."""
-    reader = PdfReader(io.BytesIO(pdf))
+def named_pages(reader: PdfReader) -> dict[str, int]:
+    """Each named destination of the PDF (an element id) -> its 0-based page."""
     return {name.lstrip("/"): reader.get_destination_page_number(dest)
             for name, dest in reader.named_destinations.items()}
 
@@ -112,7 +119,7 @@ def merge_parts(parts: Sequence[Part], destination: Path, *, title: str,
     """
     writer = PdfWriter()
     for index, part in enumerate(parts):
-        reader = PdfReader(io.BytesIO(part.pdf))
+        reader = part.reader
         start = len(writer.pages)
         writer.append(reader, import_outline=False)
         file_item = writer.add_outline_item(title=part.label, page_number=start, is_open=True)

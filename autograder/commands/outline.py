@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from autograder.manifest import Assignment, load_assignment
 from autograder.paths import CourseError, source_dir
-from utils.submit.preflight import read_notebook
-from utils.submit.questions import Question, assignment_questions
+
+# utils.submit is imported when the command runs: the Gradescope runtime (numpy only, no
+# utils.submit) imports every command module to list the commands.
+if TYPE_CHECKING:
+    from utils.submit.questions import Question
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
@@ -30,6 +33,9 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
 
 def questions_of(assignment: Assignment) -> list[Question]:
     """The written questions of the assignment's source notebooks, numbered as on the PDF."""
+    from utils.submit.preflight import read_notebook
+    from utils.submit.questions import assignment_questions
+
     folder = source_dir(assignment.id)
     cells = []
     for name in assignment.notebooks:

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable
 
 import pytest
-from course_exports import CourseExport, export_course_assignment
+from course_exports import LONG_CALL, CourseExport, export_course_assignment
 from pypdf import PdfReader
 from submit_fixtures import outline_tree, squeeze
 from wrap_check import bad_cuts, cut_offsets, token_spans
@@ -181,7 +181,8 @@ def _rows_by_line(printed: list[str], count: int) -> dict[int, list[str]]:
 @pytest.mark.parametrize("hw", ASSIGNMENTS)
 def test_code_pages_cut_lines_only_between_tokens(course_export, hw):
     """On each module's pages, is every line printed beside its own number, and is each
-    continuation row (marked) cut from its line between two tokens?"""
+    continuation row (marked) cut from its line between two tokens, a student's line of
+    127 characters among them?"""
     export = course_export(hw)
     texts = texts_of(export)
     tree = outline_tree(export.result.pdf_path)
@@ -189,6 +190,7 @@ def test_code_pages_cut_lines_only_between_tokens(course_export, hw):
     modules = [(index, name, first) for index, (name, first, _) in enumerate(tree)
                if name.endswith(".py")]
     assert modules
+    wrapped: list[int] = []
     for index, name, first in modules:
         lines = (export.folder / name).read_text(encoding="utf-8").expandtabs(4).splitlines()
         spans = token_spans(lines)
@@ -199,3 +201,6 @@ def test_code_pages_cut_lines_only_between_tokens(course_export, hw):
             cuts = cut_offsets(line, rows[number])
             assert not bad_cuts(line, spans[number - 1], cuts, FILE_COLUMNS - HANG), \
                 (name, number, rows[number])
+            if line == LONG_CALL:
+                wrapped.append(len(rows[number]))
+    assert wrapped and min(wrapped) > 1  # the student's long line, wrapped and marked

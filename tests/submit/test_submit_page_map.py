@@ -20,8 +20,7 @@ from wrap_check import bad_cuts, cut_offsets, token_spans
 
 from autograder.manifest import load_assignment
 from autograder.paths import all_assignments
-from utils.submit.code_html import FILE_COLUMNS
-from utils.submit.code_wrap import CONT_MARK, HANG
+from utils.submit.code_wrap import CONT_MARK
 from utils.submit.title_page import MAP_TITLE
 
 pytestmark = pytest.mark.slow
@@ -199,7 +198,7 @@ def test_code_pages_cut_lines_only_between_tokens(course_export, hw):
         assert sorted(rows) == list(range(1, len(lines) + 1)), name
         for number, line in enumerate(lines, start=1):
             cuts = cut_offsets(line, rows[number])
-            assert not bad_cuts(line, spans[number - 1], cuts, FILE_COLUMNS - HANG), \
+            assert not bad_cuts(line, spans[number - 1], cuts), \
                 (name, number, rows[number])
             if line == LONG_CALL:
                 wrapped.append(len(rows[number]))

@@ -2,7 +2,7 @@
 
 A cut is at a token boundary when no token spans it, or when it falls inside a string or
 comment right after a space. ``bad_cuts`` lists the cuts of a line's printed rows that are
-neither; the one exception a wrapper may take is a token longer than a whole row.
+neither; the one exception a wrapper may take is a token that alone fills a whole row.
 """
 
 from __future__ import annotations
@@ -47,14 +47,15 @@ def cut_offsets(line: str, rows: list[str]) -> list[int]:
     return cuts
 
 
-def bad_cuts(line: str, spans: list[tuple[int, int, int]], cuts: list[int],
-             longest_row: int) -> list[str]:
-    """The cuts of ``line`` that split a token (a token over ``longest_row`` characters
-    may be split: nothing else fits)."""
+def bad_cuts(line: str, spans: list[tuple[int, int, int]], cuts: list[int]) -> list[str]:
+    """The cuts of ``line`` that split a token although the row before the cut holds more
+    than that token (a token that alone fills a row may be cut: nothing else fits)."""
     bad = []
-    for cut in cuts:
+    for index, cut in enumerate(cuts):
+        row_start = cuts[index - 1] if index else 0
+        content = row_start + len(line[row_start:cut]) - len(line[row_start:cut].lstrip())
         for start, end, kind in spans:
-            if not start < cut < end or end - start > longest_row:
+            if not start < cut < end or start <= content:
                 continue
             if kind in WORDS and line[cut - 1] == " ":
                 continue

@@ -24,8 +24,8 @@ from utils.submit.preflight import stub_functions
 
 pytestmark = pytest.mark.slow
 
-EXPORT_CELL = "from utils.submit import export_submission\nexport_submission()"
-AFTER_CELLS = ["print('PAGES', _.pages)", "_"]  # the result, read and shown in later cells
+EXPORT_CELL = "from utils.submit import export_submission\nresult = export_submission()\nresult"
+AFTER_CELLS = ["print('PAGES', result.pages)", "result"]  # read and shown in later cells
 
 
 def text_of(output: nbformat.NotebookNode) -> str:

@@ -118,10 +118,12 @@ def merge_parts(parts: Sequence[Part], destination: Path, *, title: str,
     ``bookmarks`` are added to the outline right after the first part's entry.
     """
     writer = PdfWriter()
-    for index, part in enumerate(parts):
+    starts = []
+    for part in parts:  # every page first: an outline entry can only point at a page in place
+        starts.append(len(writer.pages))
+        writer.append(part.reader, import_outline=False)
+    for index, (part, start) in enumerate(zip(parts, starts, strict=True)):
         reader = part.reader
-        start = len(writer.pages)
-        writer.append(reader, import_outline=False)
         file_item = writer.add_outline_item(title=part.label, page_number=start, is_open=True)
         h1_item = None
         for level, text, page in heading_pages(part.headings, flat_outline(reader)):

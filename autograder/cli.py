@@ -9,6 +9,7 @@
     course new        <hw> --title TITLE
     course bundle     <hw>... | --all [--out DIR] [--colab-url TEMPLATE]
     course similarity <hw> [SUBMISSIONS] [--against DIR ...] [--out report.html]
+    course outline    <hw> [--json]
 
 Exit codes: 0 success, 1 a check failed (stale release, verify found a problem),
 2 the command could not run (bad arguments, missing folders).
@@ -27,6 +28,7 @@ from autograder.commands import (
     grade,
     gradescope,
     new,
+    outline,
     release,
     similarity,
     verify,
@@ -43,6 +45,7 @@ COMMANDS = {
     "new": new,
     "bundle": bundle,
     "similarity": similarity,
+    "outline": outline,
 }
 
 

@@ -7,7 +7,9 @@ judged, not their forward pass), scores it on the digits that ``load_dataset`` h
 
     fraction = clip((accuracy - chance) / (target - chance), 0, 1)
 
-of its points: full points at the target accuracy, none at chance level.
+of its points: full points at the target accuracy, none at chance level. The accuracy
+itself goes to Gradescope's leaderboard (``results.json``'s ``leaderboard``), where
+students see the ranks under pseudonyms.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from autograder.authoring import expect
 from utils.model_io import load_model
 
 HELDOUT_SPLIT = Path(__file__).resolve().parent / "data" / "digits_heldout.npz"
+LEADERBOARD = "Held-out accuracy"  # the saved model's column on Gradescope's leaderboard
 
 
 def digits_heldout_split() -> tuple[np.ndarray, np.ndarray]:
@@ -48,11 +51,13 @@ def write_digits_heldout_split() -> Path:
     return HELDOUT_SPLIT
 
 
-def accuracy_fraction(accuracy: float, chance: float, target: float) -> float:
-    """The documented linear credit: 0 at ``chance``, 1 at ``target`` and above."""
+def accuracy_fraction(accuracy: float, chance: float, target: float) -> expect.Passed:
+    """The documented linear credit: 0 at ``chance``, 1 at ``target`` and above. The
+    fraction carries ``accuracy`` for Gradescope's leaderboard (``LEADERBOARD``)."""
     if not target > chance:
         raise ValueError("target must be above chance")
-    return float(np.clip((accuracy - chance) / (target - chance), 0.0, 1.0))
+    fraction = float(np.clip((accuracy - chance) / (target - chance), 0.0, 1.0))
+    return expect.Passed("", fraction, leaderboard={LEADERBOARD: round(float(accuracy), 4)})
 
 
 def build_saved_model(path: Path, net_class: type, limits: dict[str, Any] | None = None) -> Any:

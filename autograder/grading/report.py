@@ -1,7 +1,8 @@
 """Turning a ``SuiteResult`` into what people and tools read.
 
 - ``table``: the terminal table ``course grade`` prints;
-- ``gradescope_json``: Gradescope's ``results.json``;
+- ``gradescope_json``: Gradescope's ``results.json`` (with a ``leaderboard`` when a test
+  measured values for it, such as the held-out accuracy of a saved model);
 - ``cell_summary``: the lines an nbgrader test cell prints before its points.
 """
 
@@ -67,7 +68,7 @@ def gradescope_json(result: SuiteResult) -> dict[str, Any]:
     if result.missing_files:
         summary += f"\nMissing from your submission: {', '.join(result.missing_files)}"
     summary += "".join(f"\nNote: {notice}" for notice in result.notices)
-    return {
+    results: dict[str, Any] = {
         "score": result.score,
         "execution_time": round(result.seconds, 3),
         "output": summary,
@@ -75,6 +76,11 @@ def gradescope_json(result: SuiteResult) -> dict[str, Any]:
         "stdout_visibility": "hidden",
         "tests": tests,
     }
+    board = [{"name": name, "value": value}
+             for r in result.results for name, value in r.leaderboard.items()]
+    if board:
+        results["leaderboard"] = board
+    return results
 
 
 def write_gradescope_json(result: SuiteResult, path: str) -> None:

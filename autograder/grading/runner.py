@@ -30,6 +30,7 @@ class TestResult:
     message: str
     seconds: float
     grader_error: bool = False  # the test itself broke: a bug for course staff
+    leaderboard: dict[str, float] = field(default_factory=dict)  # Gradescope's leaderboard
 
     @property
     def passed(self) -> bool:
@@ -81,13 +82,14 @@ def load(hw: str) -> LoadedSuite:
 def run_test(test: GradedTest, student: Student, reference: Reference) -> TestResult:
     """Run one test; every outcome becomes a ``TestResult``, never an exception."""
     start = time.perf_counter()
-    grader_error = False
+    grader_error, leaderboard = False, {}
     try:
         returned = test.func(student, reference)
         fraction = 1.0 if returned is None else min(max(float(returned), 0.0), 1.0)
         message = "passed" if fraction == 1.0 else f"partial credit: {fraction:.0%}"
         if getattr(returned, "note", ""):  # expect.Passed: e.g. an accepted convention
             message += f" ({returned.note})"
+        leaderboard = dict(getattr(returned, "leaderboard", None) or {})
     except Failure as exc:
         fraction, message = 0.0, str(exc)
     except StudentError as exc:
@@ -108,6 +110,7 @@ def run_test(test: GradedTest, student: Student, reference: Reference) -> TestRe
         visibility=test.visibility, max_score=test.points, score=round(test.points * fraction, 6),
         message=textcap.cap(message, textcap.MESSAGE_CHARS + 1000),
         seconds=time.perf_counter() - start, grader_error=grader_error,
+        leaderboard=leaderboard,
     )
 
 

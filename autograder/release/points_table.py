@@ -18,15 +18,14 @@ _ROW = re.compile(r"^\|\s*`(?P<hw>[^`]+)`\s*\|.*\|\s*$")
 
 
 def manual_points(notebook: Path) -> float:
-    """Points of a notebook's manually graded cells (answers and tasks)."""
+    """Points of a notebook's manually graded cells (answers and tasks): its written
+    questions as the students' PDF cover and ``course outline`` list them."""
     import nbformat
 
-    total = 0.0
-    for cell in nbformat.read(notebook, as_version=4).cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if (meta.get("grade") and meta.get("solution")) or meta.get("task"):
-            total += float(meta.get("points", 0))
-    return total
+    from utils.submit.questions import notebook_questions
+
+    cells = nbformat.read(notebook, as_version=4).cells
+    return sum(question.points for question in notebook_questions(cells, notebook.name, 1))
 
 
 def points_cell(assignment: Assignment, source: Path) -> str:

@@ -35,6 +35,7 @@ from submit_fixtures import (
 )
 
 from utils.submit import PreflightError, export_submission
+from utils.submit.code_wrap import CONT_MARK
 from utils.submit.export import COVER_LABEL
 from utils.submit.preflight import stub_functions
 
@@ -107,8 +108,11 @@ def test_plots_are_embedded(exported: Export):
 
 
 def test_long_lines_are_wrapped_not_clipped(exported: Export):
-    """Is every character of the 300-character cell line and the long module line printed?"""
-    flat = squeeze("\n".join(page_texts(exported.pdf)))
+    """Is every character of the 300-character cell line and the long module line printed,
+    the rows after the first marked as continuations?"""
+    text = "\n".join(page_texts(exported.pdf))
+    assert CONT_MARK in text
+    flat = squeeze(text.replace(CONT_MARK, ""))
     assert len(LONG_LINE) == 300
     assert squeeze(LONG_LINE) in flat
     assert squeeze(LONG_MODULE_LINE) in flat

@@ -15,7 +15,12 @@ from PIL import Image
 from submit_fixtures import GD_CELLS, SOFTMAX_CELLS, make_notebook
 
 from utils.lean_html import MISSING_ALT
-from utils.submit.notebook_html import PrintHTMLExporter, _package_text, notebook_to_html
+from utils.submit.notebook_html import (
+    PrintHTMLExporter,
+    WrappingHighlighter,
+    _package_text,
+    notebook_to_html,
+)
 
 MATHJAX = "http://127.0.0.1:9/mathjax/MathJax.js?config=X"
 
@@ -50,7 +55,8 @@ def test_cell_positions_map_every_cell(tmp_path: Path):
 
 class _StockPrintExporter(PrintHTMLExporter):
     """The print exporter as nbconvert would run it: bleach on every code cell's markup
-    (the template without our ``input`` block) and the BeautifulSoup pass."""
+    (the template without our ``input`` block) and the BeautifulSoup pass. Its code cells
+    are wrapped by the same highlighter as ours (given as the ``highlight_code`` filter)."""
 
     from_notebook_node = HTMLExporter.from_notebook_node
 
@@ -79,7 +85,9 @@ def test_page_is_the_one_nbconvert_would_make(tmp_path: Path):
                             flags=re.DOTALL)
     assert stock_template != template
     stock = _StockPrintExporter(template_name="lab", raw_template=stock_template,
-                                embed_images=True, exclude_anchor_links=True)
+                                embed_images=True, exclude_anchor_links=True,
+                                filters={"highlight_code": WrappingHighlighter(
+                                    pygments_lexer="ipython3")})
     stock.mathjax_url = MATHJAX
     resources = {"metadata": {"path": str(tmp_path), "name": "nb"},
                  "nndl_print_css": _package_text("notebook_print.css")}

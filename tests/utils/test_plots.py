@@ -74,9 +74,10 @@ def bands(opaque: np.ndarray) -> list[slice]:
 
 
 def tiles(fig: Figure) -> list[np.ndarray]:
-    """The images of a grid figure, read back from its one picture: the opaque blocks,
-    row by row (gray tiles come back as (H, W), colour ones as (H, W, 3))."""
-    (ax,) = fig.axes
+    """The images of a grid figure, read back from its picture (the first axes; a colour
+    bar may follow): the opaque blocks, row by row (gray tiles come back as (H, W), colour
+    ones as (H, W, 3))."""
+    ax = fig.axes[0]
     (image,) = ax.images
     picture = np.asarray(image.get_array())
     assert picture.ndim == 3 and picture.shape[-1] == 4
@@ -166,16 +167,31 @@ def test_image_grid_bad_input(kwargs, needle):
 
 
 def test_weights_as_templates_drop_bias_row():
-    """Does a (D + 1, C) matrix become C templates without its bias row?"""
+    """Does a (D + 1, C) matrix become C templates without its bias row, each pixel
+    coloured by its weight on one scale centred on zero (red positive, blue negative,
+    white zero), two rows of five, with a colour bar over [-max |W|, max |W|]?"""
     rng = np.random.default_rng(2)
     W = rng.normal(size=(8 * 8 + 1, 10))
+    W[0, 0], W[1, 0] = 0.0, -np.abs(W[:64]).max() * 2  # a zero pixel; the largest |weight|
     names = [f"class {c}" for c in range(10)]
     fig = visualize_weights(W, (8, 8), class_names=names)
     shown = tiles(fig)
     assert len(shown) == 10
+    limit = np.abs(W[:64]).max()
+    diverging = matplotlib.colormaps["RdBu_r"]
     for j, tile in enumerate(shown):
-        np.testing.assert_allclose(tile, normalized(W[:64, j].reshape(8, 8)))
+        expected = diverging((W[:64, j].reshape(8, 8) + limit) / (2 * limit))[..., :3]
+        np.testing.assert_allclose(tile, expected, atol=1 / 255)
+    red, green, blue = shown[0][0, 0]
+    assert min(red, green, blue) > 0.9  # zero is (near) white
+    assert shown[0].reshape(64, 3)[1, 2] > shown[0].reshape(64, 3)[1, 0]  # negative: blue
     assert [t.get_text() for t in fig.axes[0].texts] == names
+    picture = fig.axes[0].images[0].get_array()
+    tile_rows = {round(t.get_position()[1]) for t in fig.axes[0].texts}
+    assert len(tile_rows) == 2 and picture.shape[1] > picture.shape[0]
+    bar = fig.axes[1]
+    np.testing.assert_allclose(bar.get_ylim(), (-limit, limit))
+    assert "weight" in bar.get_ylabel()
 
 
 def test_weights_colour_and_many_columns():
@@ -245,7 +261,11 @@ def test_history_overlay_with_legend():
     loss_legend = [t.get_text() for t in ax_loss.get_legend().get_texts()]
     acc_legend = [t.get_text() for t in ax_acc.get_legend().get_texts()]
     assert loss_legend == ["sgd", "adam"]
-    assert acc_legend == ["sgd train", "sgd val", "adam train", "adam val"]
+    best = {name: max(histories(seed)["val_acc_history"]) for name, seed in (("sgd", 2),
+                                                                             ("adam", 3))}
+    assert acc_legend == [f"sgd: val (best {best['sgd']:.3f})",
+                          f"adam: val (best {best['adam']:.3f})",
+                          "train (solid)", "val (dashed)"]
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""``python -m utils.submit [ASSIGNMENT_DIR] [--out DIR] [--browser PATH] [--force] [--no-zip]``
+"""``python -m utils.submit [ASSIGNMENT_DIR] [--out DIR] [--browser PATH] [--force] [--no-zip]
+[--no-page-breaks]``
 
 Also installed as the console script ``nndl-submit``, which works from any terminal where
 the environment's scripts are on PATH (JupyterLab's terminals: ``utils.terminal_path``).
@@ -35,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="export despite failed checks; the problems are stamped on page 1")
     parser.add_argument("--no-zip", dest="make_zip", action="store_false",
                         help="write only the PDF")
+    parser.add_argument("--no-page-breaks", dest="page_breaks", action="store_false",
+                        help="print written questions where they fall instead of each on "
+                             "a page of its own")
     return parser
 
 
@@ -46,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_REFUSED
     try:
         export_submission(args.assignment_dir, args.out, force=args.force,
-                          browser=args.browser, make_zip=args.make_zip)
+                          browser=args.browser, make_zip=args.make_zip,
+                          page_breaks=args.page_breaks)
     except SubmitError as exc:
         print(str(exc), file=sys.stderr)
         return exc.exit_code

@@ -3,9 +3,10 @@
 ``BrowserSession`` starts the loopback ``DocumentServer``, Playwright and the browser found
 by ``detect.find_browser`` (``executable_path``; Playwright never downloads anything here),
 then prints each document: it waits for MathJax to finish, collects math that did not
-render and the page's headings, and returns the PDF with Chromium's heading outline.
-``open`` loads a document and returns while its math typesets; ``finish`` prints it, so
-that several documents typeset at once.
+render and the page's headings, places the anchors that locate written questions and
+figures (``page_marks.js``), and returns the PDF with Chromium's heading outline. ``open``
+loads a document and returns while its math typesets; ``finish`` prints it, so that
+several documents typeset at once.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from utils.submit.errors import BrowserError
 from utils.submit.server import DocumentServer
@@ -66,11 +67,12 @@ class OpenDocument:
     footer: str
     wait_for_math: bool
     check: bool
+    marks: dict[str, Any] | None = None
     blocked_urls: list[str] = field(default_factory=list)
 
 
-def _page_checks_script() -> str:
-    return resources.files("utils.submit").joinpath("page_checks.js").read_text("utf-8")
+def _script(name: str) -> str:
+    return resources.files("utils.submit").joinpath(name).read_text("utf-8")
 
 
 def _first_line(exc: BaseException) -> str:
@@ -142,13 +144,14 @@ class BrowserSession:
             self.server = None
 
     def open(self, html: str, *, header: str, footer: str, wait_for_math: bool = True,
-             check: bool = True) -> OpenDocument:
+             check: bool = True, marks: dict[str, Any] | None = None) -> OpenDocument:
         """Load ``html`` in a new page and return at once, while its MathJax typesets.
 
         Several documents can be open together: each page typesets in its own renderer
         process, in parallel with the others and with the caller's work (converting the
         next notebook). ``finish`` prints one; ``header``/``footer`` are Chromium print
-        templates (``pageNumber``/``totalPages`` classes are filled in by the browser).
+        templates (``pageNumber``/``totalPages`` classes are filled in by the browser);
+        ``marks`` says where ``page_marks.js`` places anchors and page breaks.
         """
         from playwright.sync_api import Error
 
@@ -157,7 +160,8 @@ class BrowserSession:
         name = f"part{self._count}.html"
         url = self.server.publish(name, html)
         doc = OpenDocument(name=name, page=self._context.new_page(), header=header,
-                           footer=footer, wait_for_math=wait_for_math, check=check)
+                           footer=footer, wait_for_math=wait_for_math, check=check,
+                           marks=marks)
         try:
             doc.page.route(_LOCAL, lambda route: self._block(route, doc.blocked_urls))
             doc.page.emulate_media(media="print")
@@ -186,7 +190,9 @@ class BrowserSession:
                         f"MathJax did not finish within {MATH_TIMEOUT_MS // 1000} s; the "
                         "notebook may hold very long or broken math.") from None
             page.evaluate("document.fonts.ready.then(() => true)")
-            found = page.evaluate(_page_checks_script()) if doc.check else {}
+            found = page.evaluate(_script("page_checks.js")) if doc.check else {}
+            if doc.marks:
+                page.evaluate(_script("page_marks.js"), doc.marks)
             pdf = page.pdf(format=PAPER, margin=MARGINS, print_background=True,
                            display_header_footer=True, header_template=doc.header,
                            footer_template=doc.footer, outline=True, tagged=True)

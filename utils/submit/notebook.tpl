@@ -42,6 +42,18 @@ MathJax.Hub.Config({
   messageStyle: "none",
   showMathMenu: false
 });
+// A Markdown table cell keeps the width of its raw TeX on one line while MathJax
+// measures it: with the TeX hidden, the column shrinks to its header and MathJax would
+// break each formula into a tower of one-symbol lines.
+MathJax.Hub.Register.StartupHook("Begin Typeset", function () {
+  var cells = Array.prototype.filter.call(
+    document.querySelectorAll(".jp-RenderedMarkdown td"),
+    function (cell) { return /\$|\\\(/.test(cell.textContent); });
+  cells.forEach(function (cell) { cell.style.whiteSpace = "nowrap"; });
+  cells.forEach(function (cell) {
+    cell.style.minWidth = cell.getBoundingClientRect().width + "px";
+  });
+});
 MathJax.Hub.Register.StartupHook("End", function () {
   MathJax.Hub.Queue(function () { window.nndlMathDone = true; });
 });

@@ -2,8 +2,9 @@
 
 The stock JupyterLab page (template ``lab``) with these changes: MathJax comes from the
 local ``jupyter-server-mathjax`` copy (served by ``DocumentServer``) with all four math
-delimiters enabled; Markdown math is protected from the Markdown step (``mathmask``); a
-print style sheet wraps long code lines and wide outputs; and two steps that cost time
+delimiters enabled; Markdown math is protected from the Markdown step (``mathmask``); code
+cells wrap long lines at token boundaries with a continuation mark (``code_html``) and a
+print style sheet wraps wide outputs; and two steps that cost time
 without changing the printed page are left out: cleaning pygments' own markup of each code
 cell with bleach (~0.2 s a notebook; Markdown and HTML outputs are still cleaned) and
 nbconvert's BeautifulSoup pass (``utils.lean_html``). Nothing is fetched from the web.
@@ -17,14 +18,17 @@ import logging
 import threading
 import uuid
 import warnings
+from collections.abc import Collection
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import nbformat
 from jinja2 import pass_context
+from nbconvert.filters.highlight import Highlight2HTML
 
 from utils.lean_html import LeanHTMLExporter
+from utils.submit.code_html import cell_code_html
 from utils.submit.mathmask import mask_math, unmask_math
 
 # nbconvert logs accessibility hints (missing alt text) that mean nothing to a student.
@@ -47,8 +51,40 @@ def _package_text(name: str) -> str:
     return resources.files("utils.submit").joinpath(name).read_text("utf-8")
 
 
+_PYTHON_LEXERS = {"ipython3": "IPython3Lexer", "ipython": "IPython3Lexer", "python": None,
+                  "python3": None}
+
+
+@functools.lru_cache(maxsize=2)
+def _lexer(name: str | None) -> Any:
+    """IPython's lexer (magics, shell escapes) or None for Pygments' Python lexer; one
+    instance serves every cell."""
+    if name is None:
+        return None
+    from IPython.lib.lexers import IPython3Lexer
+
+    return IPython3Lexer()
+
+
+class WrappingHighlighter(Highlight2HTML):
+    """nbconvert's ``highlight_code`` filter for Python cells, with long lines wrapped at
+    token boundaries and marked (``code_html.cell_code_html``); other languages and cell
+    magics are highlighted as nbconvert does."""
+
+    def __call__(self, source: str, language: str | None = None,
+                 metadata: Any = None) -> str:
+        language = language or self.pygments_lexer
+        if language not in _PYTHON_LEXERS or (metadata and "magics_language" in metadata):
+            return super().__call__(source, language, metadata)
+        return cell_code_html(source if source else " ", _lexer(_PYTHON_LEXERS[language]))
+
+
 class PrintHTMLExporter(LeanHTMLExporter):
-    """The lean ``HTMLExporter`` whose Markdown filter keeps math intact for MathJax."""
+    """The lean ``HTMLExporter`` whose Markdown filter keeps math intact for MathJax and
+    whose code cells wrap long lines at token boundaries."""
+
+    def highlighter(self, lexer: str | None) -> Any:
+        return WrappingHighlighter(pygments_lexer=lexer, parent=self)
 
     @pass_context
     def markdown2html(self, context: Any, source: str) -> str:
@@ -66,8 +102,11 @@ def _exporter() -> PrintHTMLExporter:
                              embed_images=True, exclude_anchor_links=True, log=_QUIET)
 
 
-def _with_cell_ids(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy of ``nb`` where every cell has an id (old notebooks may lack them)."""
+def with_cell_ids(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """``nb`` when every cell has an id, else a copy whose cells all have one (old
+    notebooks may lack them)."""
+    if all(cell.get("id") for cell in nb.cells):
+        return nb
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
         if not cell.get("id"):
@@ -76,20 +115,24 @@ def _with_cell_ids(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def notebook_to_html(nb: nbformat.NotebookNode, notebook_path: Path, mathjax_url: str,
-                     title: str | None = None) -> tuple[str, dict[str, int]]:
+                     title: str | None = None,
+                     hide: Collection[str] = ()) -> tuple[str, dict[str, int]]:
     """Print-ready HTML for ``nb`` and the map cell id -> 1-based cell position.
 
     ``notebook_path`` locates images a Markdown cell links to (embedded into the page);
-    ``mathjax_url`` is the local MathJax (``DocumentServer.mathjax_url``).
+    ``mathjax_url`` is the local MathJax (``DocumentServer.mathjax_url``); cells whose id
+    is in ``hide`` (the export cell) are left out of the page but keep their position.
     """
-    nb = _with_cell_ids(nb)
+    nb = with_cell_ids(nb)
+    positions = {cell["id"]: index for index, cell in enumerate(nb.cells, start=1)}
+    shown = nbformat.NotebookNode(nb)  # a shallow copy: the cells themselves are not changed
+    shown.cells = [cell for cell in nb.cells if cell["id"] not in hide]
     if title:
-        nb.metadata["title"] = title
+        shown.metadata = nbformat.NotebookNode({**nb.metadata, "title": title})
     res = {"metadata": {"path": str(notebook_path.parent), "name": notebook_path.stem},
            "nndl_print_css": _package_text("notebook_print.css")}
     with _EXPORTER_LOCK:  # one conversion at a time: the exporter is shared
         exporter = _exporter()
         exporter.mathjax_url = mathjax_url
-        body, _ = exporter.from_notebook_node(nb, resources=res)
-    positions = {cell["id"]: index for index, cell in enumerate(nb.cells, start=1)}
+        body, _ = exporter.from_notebook_node(shown, resources=res)
     return body, positions

@@ -25,6 +25,8 @@ DTYPES = ("float64", "float32")
 # The PyTorch worker uses numpy only to build the parameters: no BLAS pool of its own.
 TORCH_ENV = {"OPENBLAS_NUM_THREADS": "1"}
 FACTORY = "bench.fcnet_workloads:{}"
+# How closely PyTorch's numbers must match ours: proof that both time the same work.
+RTOL = {"float64": 1e-9, "float32": 1e-4}
 
 
 def torch_available() -> bool:
@@ -36,6 +38,19 @@ def start_workers(stack: ExitStack, with_torch: bool) -> tuple[Worker, Worker | 
     """The numpy worker and, when ``with_torch``, the PyTorch worker (closed by ``stack``)."""
     ours = stack.enter_context(Worker())
     return ours, (stack.enter_context(Worker(TORCH_ENV)) if with_torch else None)
+
+
+def check_same(what: str, ours: list[float], theirs: list[float], dtype: str) -> None:
+    """Raise unless PyTorch's numbers are ours (to ``RTOL[dtype]``)."""
+    if len(ours) != len(theirs) or any(abs(a - b) > RTOL[dtype] * abs(a)
+                                       for a, b in zip(ours, theirs, strict=False)):
+        raise RuntimeError(f"PyTorch's {what} ({dtype}) differ from ours, so the two do not "
+                           f"time the same work: {theirs[:4]}... against {ours[:4]}...")
+
+
+def step_numbers(info: dict) -> list[float]:
+    """The loss and the gradients' norms a step workload reports."""
+    return [info["loss"], *info["grad_norms"].values()]
 
 
 def compare(label: str, baseline: str, ours: Timing, base: Timing, target: float | None,
@@ -87,6 +102,8 @@ def run(repeats: int = 5) -> list[dict]:
             rows.append(missing_torch_row(label, step.median))
             continue
         torch_info = infos["torch", dtype]
+        check_same("loss and gradient norms", step_numbers(numpy_info), step_numbers(torch_info),
+                   dtype)
         rows.append(compare(label, torch_info["library"], step, next(timings), TARGET_TORCH,
                             f"{threads}, PyTorch {torch_info['threads']} threads in a "
                             f"process of its own"))

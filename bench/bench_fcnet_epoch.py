@@ -5,7 +5,8 @@ The epoch (bench/fcnet_workloads.py: ``numpy_epoch`` and ``torch_epoch``) is the
 benchmark network trained with plain SGD for one pass over 49,000 random images of shape
 (32, 32, 3), minibatches of 200, with the Solver's accuracy checks before and after. Each
 library runs in a worker process of its own with its default threads; the two take turns
-epoch by epoch after a pause (bench/isolated.py), after one untimed epoch each, and each
+epoch by epoch after a pause (bench/isolated.py), after one untimed epoch each (whose
+minibatch losses must be equal on both sides: the same work), and each
 time is the median over ``repeats`` epochs, in wall time. One precision at a time, so
 that each worker holds one copy of the data (1.2 GB in float64).
 """
@@ -19,6 +20,7 @@ from bench import fcnet_workloads as work
 from bench.bench_fcnet import (
     DTYPES,
     FACTORY,
+    check_same,
     compare,
     missing_torch_row,
     start_workers,
@@ -42,11 +44,11 @@ def run(repeats: int = 5, train_size: int = work.TRAIN_SIZE) -> list[dict]:
                                   train_size=train_size)
                      for worker, kind in zip(workers, kinds, strict=True)]
             jobs = [(worker, "epoch") for worker in workers]
-            take_turns(jobs, 1, 1, warm_up=False)  # one untimed epoch each
             timings = take_turns(jobs, repeats, 1, warm_up=False)
         if not with_torch:
             rows.append(missing_torch_row(label, timings[0].median))
             continue
+        check_same("minibatch losses", infos[0]["losses"], infos[1]["losses"], dtype)
         rows.append(compare(label, f"{infos[1]['library']}, same model and optimizer",
                             timings[0], timings[1], None,
                             f"wall time; numpy {infos[0]['threads']} BLAS threads, PyTorch "

@@ -99,10 +99,16 @@ class NecessaryProducts:
                 np.matmul(self.douts[i], self.Ws[i].T, out=self.dhs[i])
 
 
+def summary(loss: float, grads: dict[str, np.ndarray]) -> dict[str, Any]:
+    """The loss and each gradient's norm: what shows that two steps compute the same."""
+    return {"loss": float(loss),
+            "grad_norms": {key: float(np.linalg.norm(g)) for key, g in sorted(grads.items())}}
+
+
 def numpy_step(dtype: str) -> Workload:
     net = reference_net(dtype)
     X, y = problem(dtype)
-    return (lambda: net.loss(X, y)), numpy_info()
+    return (lambda: net.loss(X, y)), {**numpy_info(), **summary(*net.loss(X, y))}
 
 
 def numpy_products(dtype: str) -> Workload:
@@ -117,13 +123,16 @@ def numpy_epoch(dtype: str, train_size: int = TRAIN_SIZE) -> Workload:
     net, data = reference_net(dtype), cifar_like(dtype, train_size)
     initial = {key: value.copy() for key, value in net.params.items()}
 
-    def epoch() -> None:
+    def epoch() -> list[float]:
         net.params = {key: value.copy() for key, value in initial.items()}
-        Solver(net, data, update_rule="sgd", optim_config={"learning_rate": LEARNING_RATE},
-               batch_size=N, num_epochs=1, num_train_samples=ACCURACY_SAMPLES,
-               verbose=False, seed=SEED).train()
+        solver = Solver(net, data, update_rule="sgd",
+                        optim_config={"learning_rate": LEARNING_RATE}, batch_size=N,
+                        num_epochs=1, num_train_samples=ACCURACY_SAMPLES, verbose=False,
+                        seed=SEED)
+        solver.train()
+        return solver.loss_history
 
-    return epoch, numpy_info()
+    return epoch, {**numpy_info(), "losses": epoch()}
 
 
 # ----- PyTorch ---------------------------------------------------------------------------
@@ -171,7 +180,11 @@ def torch_step(dtype: str) -> Workload:
         loss.backward()
         return loss.item()
 
-    return step, torch_info()
+    loss = step()
+    linears = [layer for layer in model if isinstance(layer, torch.nn.Linear)]
+    grads = {name: grad.numpy() for i, layer in enumerate(linears, start=1)
+             for name, grad in ((f"W{i}", layer.weight.grad.T), (f"b{i}", layer.bias.grad))}
+    return step, {**torch_info(), **summary(loss, grads)}
 
 
 def torch_epoch(dtype: str, train_size: int = TRAIN_SIZE) -> Workload:
@@ -198,7 +211,7 @@ def torch_epoch(dtype: str, train_size: int = TRAIN_SIZE) -> Workload:
             return best
         return val, {key: value.clone() for key, value in model.state_dict().items()}
 
-    def epoch() -> None:
+    def epoch() -> list[float]:
         model.load_state_dict(initial)
         optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
         rng = np.random.default_rng(SEED)
@@ -213,5 +226,6 @@ def torch_epoch(dtype: str, train_size: int = TRAIN_SIZE) -> Workload:
             losses.append(loss.item())
         best = record(rng, best)
         model.load_state_dict(best[1])
+        return losses
 
-    return epoch, torch_info()
+    return epoch, {**torch_info(), "losses": epoch()}

@@ -18,6 +18,7 @@ from types import ModuleType
 
 import numpy as np
 import pytest
+from fc_net_chain import add_l2_penalty, record_affine_inputs
 
 from autograder.manifest import load_assignment
 from autograder.paths import source_dir
@@ -44,11 +45,7 @@ def chained_loss(fc_net: ModuleType, net, X: np.ndarray, y: np.ndarray):
     for i in range(L - 1, 0, -1):
         dh, grads[f"W{i}"], grads[f"b{i}"] = fc_net.affine_activation_backward(dh, caches.pop())
     assert dh.shape == X.shape  # the chain computes the data's gradient; the network need not
-    for i in range(1, L + 1):
-        W = p[f"W{i}"]
-        loss += net.reg * np.sum(W * W)
-        grads[f"W{i}"] = grads[f"W{i}"] + 2 * net.reg * W
-    return float(loss), grads
+    return add_l2_penalty(loss, grads, p, net.reg), grads
 
 
 def batch(seed: int, shape: tuple[int, ...], C: int):
@@ -144,14 +141,7 @@ def test_hw1_linear_classifier_is_the_network_without_hidden_layers(fc_net, reg)
 def test_no_gradient_with_respect_to_the_data(fc_net, monkeypatch):
     """Does the network leave the data X out of affine_backward (its dX is the step's most
     expensive product, and nothing uses it), for every other layer call it?"""
-    calls = []
-    original = fc_net.affine_backward
-
-    def recording(dout, cache):
-        calls.append(cache[0])
-        return original(dout, cache)
-
-    monkeypatch.setattr(fc_net, "affine_backward", recording)
+    calls = record_affine_inputs(monkeypatch, fc_net)
     X, y = batch(4, (6, 12), 4)
     for hidden_dims in ([], [5], [5, 4, 3]):
         calls.clear()

@@ -12,6 +12,7 @@ from types import ModuleType
 
 import numpy as np
 import pytest
+from fc_net_chain import add_l2_penalty, record_affine_inputs
 
 CONFIGS = [
     {},
@@ -56,11 +57,7 @@ def chained_loss(fc: ModuleType, net, X: np.ndarray, y: np.ndarray):
             dh, grads[f"W{i}"], grads[f"b{i}"], grads[f"gamma{i}"], grads[f"beta{i}"] = (
                 fc.affine_norm_activation_backward(dh, caches.pop()))
     assert dh.shape == X.shape  # the chain computes the data's gradient; the network need not
-    for i in range(1, L + 1):
-        W = p[f"W{i}"]
-        loss += net.reg * np.sum(W * W)
-        grads[f"W{i}"] = grads[f"W{i}"] + 2 * net.reg * W
-    return float(loss), grads
+    return add_l2_penalty(loss, grads, p, net.reg), grads
 
 
 def make_net(fc: ModuleType, hidden, config: dict, D: int = 6, C: int = 3):
@@ -100,14 +97,7 @@ def test_gradients_equal_the_plain_chain(fc_net_ref, config, hidden):
 def test_no_gradient_with_respect_to_the_data(fc_net_ref, normalization, monkeypatch):
     """Does the network leave the data X out of affine_backward (the step's most expensive
     product, and nothing uses it), and call it for every other layer?"""
-    calls = []
-    original = fc_net_ref.affine_backward
-
-    def recording(dout, cache):
-        calls.append(cache[0])
-        return original(dout, cache)
-
-    monkeypatch.setattr(fc_net_ref, "affine_backward", recording)
+    calls = record_affine_inputs(monkeypatch, fc_net_ref)
     X, y = problem(2)
     for hidden in DEPTHS:
         calls.clear()

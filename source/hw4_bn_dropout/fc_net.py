@@ -358,9 +358,13 @@ class FullyConnectedNet:
                 ### END SOLUTION
         if self.reg:
             for i in range(1, L + 1):
-                W = self.params[f"W{i}"]
-                loss += self.reg * np.vdot(W, W)  # = np.sum(W * W), without a temporary W * W
-                grads[f"W{i}"] += (2 * self.reg) * W
+                W, dW = self.params[f"W{i}"], grads[f"W{i}"]
+                loss += self.reg * np.vdot(W, W)  # = np.sum(W * W), without a temporary
+                # dW += 2 * reg * W, in place: for a large W, allocating a temporary array
+                # costs more than the arithmetic itself
+                dW /= 2 * self.reg
+                dW += W
+                dW *= 2 * self.reg
         return float(loss), grads
 
 

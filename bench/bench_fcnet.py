@@ -7,7 +7,8 @@ PyTorch runs in a worker of its own with its default threads; the workers take t
 blocks of ``BLOCK`` calls after a pause (bench/isolated.py), and each time is the median
 of all ``repeats`` x ``BLOCK`` calls, in wall time. The note gives the range of the ratio
 over the rounds as well. Targets (issue 26): ours <= 1.25x the necessary products and
-<= 1.0x PyTorch's time, in both precisions.
+<= 1.0x PyTorch's time, in both precisions. A third row per precision times the same step
+with reg=0, to show what the L2 term costs (numpy's single-threaded passes over W1).
 """
 
 from __future__ import annotations
@@ -78,9 +79,11 @@ def run(repeats: int = 5) -> list[dict]:
         ours, torch_worker = start_workers(stack, with_torch)
         jobs, infos = [], {}
         for dtype in DTYPES:
-            for kind in ("step", "products"):
-                infos[kind, dtype] = ours.build(f"{kind}-{dtype}",
-                                                FACTORY.format(f"numpy_{kind}"), dtype=dtype)
+            for kind, factory, kwargs in (("step", "numpy_step", {}),
+                                          ("products", "numpy_products", {}),
+                                          ("no-L2", "numpy_step", {"reg": 0.0})):
+                infos[kind, dtype] = ours.build(f"{kind}-{dtype}", FACTORY.format(factory),
+                                                dtype=dtype, **kwargs)
                 jobs.append((ours, f"{kind}-{dtype}"))
             if torch_worker is not None:
                 infos["torch", dtype] = torch_worker.build(f"step-{dtype}",
@@ -90,14 +93,15 @@ def run(repeats: int = 5) -> list[dict]:
         timings = iter(take_turns(jobs, repeats, BLOCK))
     rows = []
     for dtype in DTYPES:
-        step, products = next(timings), next(timings)
+        step, products, no_l2 = next(timings), next(timings), next(timings)
         numpy_info = infos["step", dtype]
         label = (f"hw2 FullyConnectedNet training step (N={work.N}, D={work.D}, hidden "
-                 f"{work.HIDDEN}, C={work.C}, {dtype})")
+                 f"{work.HIDDEN}, C={work.C}, reg={work.REG:g}, {dtype})")
         threads = f"wall time; numpy {numpy_info['threads']} BLAS threads"
-        rows.append(compare(label, f"its {infos['products', dtype]['products']} necessary "
-                                   f"matrix products", step, products, TARGET_PRODUCTS,
-                            threads))
+        baseline = f"its {infos['products', dtype]['products']} necessary matrix products"
+        rows.append(compare(label, baseline, step, products, TARGET_PRODUCTS, threads))
+        rows.append(compare(label.replace(f"reg={work.REG:g}", "reg=0: no L2 term"), baseline,
+                            no_l2, products, None, threads))
         if torch_worker is None:
             rows.append(missing_torch_row(label, step.median))
             continue

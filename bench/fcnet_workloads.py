@@ -6,7 +6,8 @@ CIFAR-10 image), hidden layers [100, 100, 100, 100], C=10 classes, ReLU, reg=1e-
 weight_scale=5e-2, seed 0. A training *step* is ``net.loss(X, y)``: forward, softmax
 loss, backward and L2 regularization, returning the loss and every gradient.
 
-* ``numpy_step``: hw2's reference ``FullyConnectedNet`` (source/hw2_fcnet).
+* ``numpy_step``: hw2's reference ``FullyConnectedNet`` (source/hw2_fcnet); with
+  ``reg=0`` the same step without the L2 term, to show what that term costs.
 * ``numpy_products``: only the matrix products a step cannot do without
   (``NecessaryProducts``), on preallocated arrays: the limit of any implementation.
 * ``torch_step``: the same network, loss and parameters as a ``torch.nn.Sequential``
@@ -41,10 +42,10 @@ ACCURACY_SAMPLES, ACCURACY_BATCH = 1_000, 100  # Solver's defaults: num_train_sa
 Workload = tuple[Callable[[], object], dict[str, Any]]
 
 
-def reference_net(dtype: Any) -> Any:
+def reference_net(dtype: Any, reg: float = REG) -> Any:
     """hw2's reference FullyConnectedNet of the benchmark's shape, in ``dtype``."""
     fc_net = load_reference(source_dir("hw2_fcnet"), ["layers", "activations", "fc_net"]).fc_net
-    return fc_net.FullyConnectedNet(HIDDEN, input_dim=D, num_classes=C, reg=REG,
+    return fc_net.FullyConnectedNet(HIDDEN, input_dim=D, num_classes=C, reg=reg,
                                     weight_scale=WEIGHT_SCALE, dtype=dtype, seed=SEED)
 
 
@@ -105,8 +106,8 @@ def summary(loss: float, grads: dict[str, np.ndarray]) -> dict[str, Any]:
             "grad_norms": {key: float(np.linalg.norm(g)) for key, g in sorted(grads.items())}}
 
 
-def numpy_step(dtype: str) -> Workload:
-    net = reference_net(dtype)
+def numpy_step(dtype: str, reg: float = REG) -> Workload:
+    net = reference_net(dtype, reg)
     X, y = problem(dtype)
     return (lambda: net.loss(X, y)), {**numpy_info(), **summary(*net.loss(X, y))}
 

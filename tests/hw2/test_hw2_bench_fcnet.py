@@ -35,15 +35,17 @@ def check_rows(rows: list[dict], labels: list[str]) -> None:
 
 
 def test_step_rows_for_both_dtypes():
-    """Does run(repeats=1) give, per dtype, a row against the necessary products and one
-    against PyTorch (timed, or "torch not installed")?"""
+    """Does run(repeats=1) give, per dtype, rows against the necessary products (with and
+    without the L2 term) and one against PyTorch (timed, or "torch not installed")?"""
     rows = bench_fcnet.run(repeats=1)
     labels = [row["benchmark"] for row in rows]
     check_rows(rows, labels)
     assert [("float64" in label, "float32" in label) for label in labels] == \
-        [(True, False)] * 2 + [(False, True)] * 2
-    assert [row["baseline"] for row in rows[::2]] == ["its 14 necessary matrix products"] * 2
-    assert all("PyTorch" in row["baseline"] for row in rows[1::2])
+        [(True, False)] * 3 + [(False, True)] * 3
+    assert [row["baseline"] for row in rows if "PyTorch" not in row["baseline"]] == \
+        ["its 14 necessary matrix products"] * 4
+    assert [("reg=0: no L2 term" in label) for label in labels] == [False, True, False] * 2
+    assert all("PyTorch" in row["baseline"] for row in rows[2::3])
 
 
 def test_epoch_rows_for_both_dtypes():
@@ -65,7 +67,7 @@ def test_runs_without_torch():
                           text=True, check=True)
     rows = json.loads(proc.stdout.strip().splitlines()[-1])
     torch_rows = [r for r in rows if r["baseline"] == "PyTorch CPU"]
-    assert len(rows) == 6 and len(torch_rows) == 4
+    assert len(rows) == 8 and len(torch_rows) == 4
     assert all(r["note"] == "torch not installed" and math.isnan(r["baseline_s"])
                for r in torch_rows)
 

@@ -6,6 +6,9 @@
     course autograde  <hw> [--workers N]
     course gradescope <hw> [--out DIR]
     course answer-key <hw> [--out DIR]
+    course new        <hw> --title TITLE
+    course bundle     <hw>... | --all [--out DIR] [--colab-url TEMPLATE]
+    course similarity <hw> [SUBMISSIONS] [--against DIR ...] [--out report.html]
 
 Exit codes: 0 success, 1 a check failed (stale release, verify found a problem),
 2 the command could not run (bad arguments, missing folders).
@@ -17,7 +20,17 @@ import argparse
 import signal
 import sys
 
-from autograder.commands import answer_key, autograde, grade, gradescope, release, verify
+from autograder.commands import (
+    answer_key,
+    autograde,
+    bundle,
+    grade,
+    gradescope,
+    new,
+    release,
+    similarity,
+    verify,
+)
 from autograder.paths import CourseError
 
 COMMANDS = {
@@ -27,6 +40,9 @@ COMMANDS = {
     "autograde": autograde,
     "gradescope": gradescope,
     "answer-key": answer_key,
+    "new": new,
+    "bundle": bundle,
+    "similarity": similarity,
 }
 
 

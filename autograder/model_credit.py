@@ -2,7 +2,8 @@
 
 The notebook saves the student's best network with ``utils.model_io.save_model``; a suite
 test rebuilds it with the REFERENCE network class (so only the student's parameters are
-judged, not their forward pass), scores it on the held-out test split, and awards
+judged, not their forward pass), scores it on the digits that ``load_dataset`` holds out
+(``digits_heldout_split``: students never get them), and awards
 
     fraction = clip((accuracy - chance) / (target - chance), 0, 1)
 
@@ -20,24 +21,31 @@ import numpy as np
 from autograder import expect
 from utils.model_io import load_model
 
-TEST_SPLIT = Path(__file__).resolve().parent / "data" / "digits_test.npz"
+HELDOUT_SPLIT = Path(__file__).resolve().parent / "data" / "digits_heldout.npz"
 
 
-def digits_test_split() -> tuple[np.ndarray, np.ndarray]:
-    """(X_test (360, 64), y_test (360,)): exactly ``utils.data.load_dataset("digits")``'s
-    test split (seed 0, training mean subtracted), shipped with the grader because the
-    Gradescope container has no scikit-learn. tests/autograder/test_model_credit.py keeps
-    it in step; refresh it with ``write_digits_test_split()``."""
-    with np.load(TEST_SPLIT, allow_pickle=False) as split:
-        return split["X_test"], split["y_test"]
+def digits_heldout_split() -> tuple[np.ndarray, np.ndarray]:
+    """(X (180, 64), y (180,)): the digits that ``utils.data.load_dataset("digits")`` holds
+    out (for every seed), preprocessed like its sets (pixels in [0, 1], seed 0's training
+    mean subtracted). Students' notebooks keep a test split of their own; this one they
+    never get, so the accuracy credit measures a model that was not chosen on it. Shipped
+    with the grader because the Gradescope container has no scikit-learn;
+    tests/autograder/test_model_credit.py keeps it in step; refresh it with
+    ``write_digits_heldout_split()``."""
+    with np.load(HELDOUT_SPLIT, allow_pickle=False) as split:
+        return split["X"], split["y"]
 
 
-def write_digits_test_split() -> Path:
-    from utils.data import load_dataset
+def write_digits_heldout_split() -> Path:
+    from utils.data import load_dataset, load_digits
+    from utils.data.dataset import DEFAULT_POOLS
 
-    data = load_dataset("digits")
-    np.savez_compressed(TEST_SPLIT, X_test=data["X_test"], y_test=data["y_test"])
-    return TEST_SPLIT
+    digits = load_digits()
+    with np.load(DEFAULT_POOLS, allow_pickle=False) as pools:
+        heldout = pools["heldout"]
+    X = digits["X"][heldout] - load_dataset("digits")["mean"]
+    np.savez_compressed(HELDOUT_SPLIT, X=X, y=digits["y"][heldout])
+    return HELDOUT_SPLIT
 
 
 def accuracy_fraction(accuracy: float, chance: float, target: float) -> float:

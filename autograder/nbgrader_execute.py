@@ -4,7 +4,8 @@ A notebook cell can print gigabytes in its time limit, and nbgrader keeps every 
 memory, writes it into the graded notebook and the feedback page (its ``LimitOutput``
 counts lines, not characters). ``CappedExecute`` keeps at most ``cell_output_bytes`` of
 each cell's outputs and ``notebook_output_bytes`` of the whole notebook's, then one line
-saying that the rest was cut. ``course autograde`` puts it in place of ``Execute`` in
+saying that the rest was cut; the error nbgrader copies from a failed cell's reply is cut
+too. ``course autograde`` puts it in place of ``Execute`` in
 nbgrader's autograde preprocessors (``commands.autograde.AUTOGRADE_PREPROCESSORS``); the
 kernel client (``autograder.sandbox.client``) refuses single messages past a size too.
 """
@@ -18,7 +19,7 @@ import nbformat
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
-from autograder.textcap import TRUNCATED
+from autograder.textcap import TRUNCATED, cap, cap_lines
 
 
 def size_of(content: Any) -> int:
@@ -57,3 +58,13 @@ class CappedExecute(Execute):
         self._spent[cell_index] = spent + size
         self._total += size
         return super().output(outs, msg, display_id, cell_index)
+
+    def on_cell_executed(self, **kwargs: Any) -> None:
+        """nbgrader adds the execute reply's error to the cell when no output recorded it
+        (as when ours was cut): keep that one short too."""
+        super().on_cell_executed(**kwargs)
+        for out in kwargs["cell"].outputs:
+            if out.get("output_type") == "error":
+                out["ename"] = cap(out.get("ename", ""), 200)
+                out["evalue"] = cap(out.get("evalue", ""), 4000)
+                out["traceback"] = cap_lines(out.get("traceback", []), count=60, width=4000)

@@ -35,7 +35,7 @@ def table(result: SuiteResult, width: int = 100) -> str:
     for r, message in zip(result.results, messages(result), strict=True):
         score = f"{r.score:g}/{r.max_score:g}"
         lines.append(f"{r.name:<{name_w}}  {score:>11}  {_status(r)}")
-        if not r.passed:
+        if r.message != "passed":  # failures, and notes on passed tests
             for para in message.splitlines():
                 lines.extend(textwrap.wrap(para, width - 6, initial_indent="    ",
                                            subsequent_indent="      ") or ["    "])
@@ -53,7 +53,7 @@ def gradescope_json(result: SuiteResult) -> dict[str, Any]:
     """Gradescope's results.json: score, execution_time, and one entry per test."""
     tests = []
     for r, message in zip(result.results, messages(result), strict=True):
-        output = r.title if r.passed else f"{r.title}\n{message}"
+        output = r.title if r.message == "passed" else f"{r.title}\n{message}"
         tests.append({
             "name": f"{r.name}: {r.title}",
             "score": r.score,
@@ -105,7 +105,7 @@ def cell_summary(result: SuiteResult, cell: str | None = None) -> str:
     for r in results:
         mark = "PASS" if r.passed else "FAIL"
         lines.append(f"[{mark}] {r.title} ({r.score:g}/{r.max_score:g})")
-        if not r.passed:
+        if r.message != "passed":
             lines.extend("       " + line for line in capped[id(r)].splitlines())
     score = round(sum(r.score for r in results), 6)
     lines.append(f"Points: {score:g}/{sum(r.max_score for r in results):g}")

@@ -83,9 +83,11 @@ def run_test(test: GradedTest, student: Student, reference: Reference) -> TestRe
     start = time.perf_counter()
     grader_error = False
     try:
-        fraction = test.func(student, reference)
-        fraction = 1.0 if fraction is None else min(max(float(fraction), 0.0), 1.0)
+        returned = test.func(student, reference)
+        fraction = 1.0 if returned is None else min(max(float(returned), 0.0), 1.0)
         message = "passed" if fraction == 1.0 else f"partial credit: {fraction:.0%}"
+        if getattr(returned, "note", ""):  # expect.Passed: e.g. an accepted convention
+            message += f" ({returned.note})"
     except Failure as exc:
         fraction, message = 0.0, str(exc)
     except StudentError as exc:

@@ -13,7 +13,7 @@ from pathlib import Path
 from autograder.commands.answer_key import execute_notebooks
 from autograder.manifest import load_assignment
 from autograder.paths import all_assignments, source_dir
-from autograder.release.build import IGNORED
+from autograder.release.build import IGNORED, complete_notebooks
 
 NOTEBOOK_TARGET_S = 60.0
 EXPORT_TARGET_S = 15.0
@@ -28,6 +28,7 @@ def run(repeats: int = 1) -> list[dict]:
         with tempfile.TemporaryDirectory() as tmp:
             build = Path(tmp) / hw
             shutil.copytree(source_dir(hw), build, ignore=IGNORED)
+            complete_notebooks(assignment, build)  # with their hidden grading blocks
             for name in assignment.notebooks:
                 start = time.perf_counter()
                 execute_notebooks(build, [name])

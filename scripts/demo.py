@@ -3,8 +3,10 @@
 1. Student side: load digits, check a gradient numerically, train a small model with the
    Solver and save its training curves.
 2. Instructor side, for every assignment: release check, `course verify`, a simulated
-   class (reference, untouched release, two seeded bugs) autograded through the real
-   nbgrader, the grades table, and the Gradescope zip built and run on one submission.
+   class (reference with its written answers, untouched release, two seeded bugs)
+   autograded through the real nbgrader, the grades table (the written answers waiting
+   for manual grading in Formgrader), and the Gradescope zip built and run on one
+   submission.
 
 Everything it writes goes to build/demo/ (git-ignored).
 """
@@ -29,7 +31,7 @@ import numpy as np
 
 from autograder.mutants import load_mutants
 from autograder.paths import all_assignments, course_root
-from autograder.simulate import make_course, make_submission
+from autograder.simulate import answer_written_questions, make_course, make_submission
 from utils.data import load_dataset
 from utils.gradient_check import grad_check_sparse
 from utils.plots import plot_training_history
@@ -108,26 +110,26 @@ def student_side() -> None:
     print(f"training curves: {OUT / 'training_history.png'}")
 
 
-def instructor_side(hw: str) -> None:
+def instructor_side(hw: str, demo_course: Path) -> None:
     banner(f"instructor side: {hw}")
     course("release", hw, "--check")
     course("verify", hw)
 
-    demo_course = OUT / "course"
-    shutil.rmtree(demo_course, ignore_errors=True)
-    make_course(demo_course, [hw])
     mutants = load_mutants(ROOT / "assignments" / hw / "mutants.toml")
     submitted = demo_course / "submitted"
-    make_submission(submitted / "ada_reference" / hw, hw, "source")
+    answered = answer_written_questions(make_submission(submitted / "ada_reference" / hw, hw,
+                                                        "source"), hw)
     make_submission(submitted / "ben_untouched" / hw, hw, "release")
     make_submission(submitted / "cy_bug" / hw, hw, mutant=mutants[0])
     make_submission(submitted / "di_bug" / hw, hw, mutant=mutants[-1])
-    print(f"simulated class: ada (reference), ben (untouched release), cy ({mutants[0].name}), "
-          f"di ({mutants[-1].name})")
+    print(f"simulated class: ada (reference, {answered} written answers), ben (untouched "
+          f"release), cy ({mutants[0].name}), di ({mutants[-1].name})")
     env = {**os.environ, "COURSE_ROOT": str(demo_course)}
     start = time.perf_counter()
     course("autograde", hw, "--workers", "2", cwd=demo_course, env=env)
     print(f"(nbgrader autograde of 4 submissions: {time.perf_counter() - start:.1f} s)")
+    print(f"ada's written answers wait for manual grading: `cd {demo_course} && jupyter lab`, "
+          "then Nbgrader > Formgrader > Manage Submissions")
 
     zips = OUT / "gradescope"
     course("gradescope", hw, "--out", str(zips))
@@ -147,8 +149,11 @@ def instructor_side(hw: str) -> None:
 def main() -> None:
     start = time.perf_counter()
     student_side()
+    demo_course = OUT / "course"  # one course folder holding every assignment, as in class
+    shutil.rmtree(demo_course, ignore_errors=True)
+    make_course(demo_course, all_assignments())
     for hw in all_assignments():
-        instructor_side(hw)
+        instructor_side(hw, demo_course)
     banner(f"demo finished in {time.perf_counter() - start:.0f} s; outputs in {OUT}")
 
 

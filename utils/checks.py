@@ -5,7 +5,10 @@ Each check prints one line. A passing check ends with ``OK``; a failing one star
 
     dW (naive vs numerical): relative error 3.1e-10 (expected < 1e-7) OK
 
-Interactively a failing check raises ``AssertionError`` with that line. While nbgrader
+and adds, on indented lines below, what the numbers show when your value relates to the
+expected one in a recognizable way (``utils.relations``: a factor N or 2, a sign, a
+transpose) and a hint. Interactively a failing check raises ``CheckFailed`` (an
+``AssertionError``) with that block, which Jupyter shows alone, without a traceback. While nbgrader
 autogrades (``NBGRADER_EXECUTION`` is set, e.g. to ``"autograde"``) a failure is only
 printed, so the rest of the cell (the hidden tests, which decide the points) still runs.
 ``nbgrader validate`` (``NBGRADER_EXECUTION=validate``) raises like an interactive run,
@@ -38,8 +41,10 @@ from typing import Any
 import numpy as np
 
 from utils.gradient_check import rel_error
+from utils.relations import explain
 
 __all__ = [
+    "CheckFailed",
     "CheckResult",
     "check_close",
     "check_finite",
@@ -79,6 +84,14 @@ class CheckResult(float):
         printer.text(repr(self))
 
 
+class CheckFailed(AssertionError):
+    """A failed check. Jupyter (IPython) shows its message alone: what was checked, what
+    was measured and expected, and a hint, instead of a traceback through this module."""
+
+    def _render_traceback_(self) -> list[str]:
+        return str(self).splitlines()
+
+
 def grading_mode() -> bool:
     """Return True while nbgrader autogrades (``NBGRADER_EXECUTION`` set, not "validate")."""
     return os.environ.get(GRADING_ENV, "") not in ("", "validate")
@@ -89,12 +102,14 @@ def _say(line: str) -> None:
     print(line, file=sys.stdout, flush=True)
 
 
-def _report(ok: bool, line: str) -> None:
-    """Print a passing line; for a failing one raise AssertionError, or print when grading."""
+def _report(ok: bool, line: str, *notes: str | None) -> None:
+    """Print a passing line; for a failing one (with its ``notes``, each on an indented
+    line) raise ``CheckFailed``, or print when grading."""
+    block = "\n".join([line, *(f"  {note}" for note in notes if note)])
     if ok or grading_mode():
-        _say(line)
+        _say(block)
         return
-    raise AssertionError(line)
+    raise CheckFailed(block)
 
 
 def _sci(x: float) -> str:
@@ -141,7 +156,8 @@ def _count_nonfinite(arr: np.ndarray) -> int:
     return int(arr.size - np.count_nonzero(np.isfinite(arr)))
 
 
-def check_rel_error(name: str, actual: Any, expected: Any, tol: float) -> float:
+def check_rel_error(name: str, actual: Any, expected: Any, tol: float,
+                    scale: float | None = None) -> float:
     """Check that ``actual`` matches ``expected`` to a relative error below ``tol``.
 
     The relative error is ``max |a - e| / max(1e-8, |a| + |e|)`` over all entries (see
@@ -152,6 +168,9 @@ def check_rel_error(name: str, actual: Any, expected: Any, tol: float) -> float:
         actual: your result, an array of any shape (or a scalar).
         expected: the reference, same shape as ``actual``.
         tol: the largest acceptable relative error, e.g. ``1e-7``.
+        scale: the size of the terms whose sum the values are, when the exact values can
+            be much smaller (batch norm's dx is exactly 0 for one example): differences
+            of a thousand float64 rounding steps of that size are forgiven.
 
     Returns:
         The relative error (``inf`` when the shapes differ or ``actual`` is not numeric).
@@ -175,7 +194,9 @@ def check_rel_error(name: str, actual: Any, expected: Any, tol: float) -> float:
         return CheckResult(math.inf, f"{name}: FAILED, shape {a.shape} != {e.shape}")
 
     with np.errstate(all="ignore"):
-        err = rel_error(a, e)
+        floor = 1e-8 if scale is None else max(1e-8, 1e3 * np.finfo(np.float64).eps
+                                               * abs(float(scale)) / tol)
+        err = rel_error(a, e, floor)
     facts = f"relative error {_sci(err)} (expected < {_sci(tol)})"
     if err < tol:
         _report(True, f"{name}: {facts} OK")
@@ -194,7 +215,9 @@ def check_rel_error(name: str, actual: Any, expected: Any, tol: float) -> float:
             "close but not close enough: look for a small missing term (e.g. the "
             "regularization gradient) or a loss of precision (float32, a large step h)"
         )
-    _report(False, f"FAILED {name}: {facts}; the difference is too large: {hint}")
+    relation = explain(a, e, what="your value")
+    _report(False, f"FAILED {name}: {facts}", relation and f"the numbers: {relation}",
+            f"hint: the difference is too large: {hint}")
     return CheckResult(err, f"{name}: {facts} FAILED")
 
 
@@ -326,7 +349,9 @@ def check_close(name: str, value: Any, target: Any, atol: float) -> float:
     if diff <= atol:
         _report(True, f"{name}: {facts} OK")
         return CheckResult(diff, f"{name}: {facts} OK")
-    _report(False, f"FAILED {name}: {facts}; off by {diff:.3g}")
+    relation = explain(v, np.broadcast_to(t, v.shape) if v.ndim else t, what="your value")
+    _report(False, f"FAILED {name}: {facts}; off by {diff:.3g}",
+            relation and f"the numbers: {relation}")
     return CheckResult(diff, f"{name}: {facts} FAILED")
 
 
@@ -347,13 +372,31 @@ def time_call(f: Callable[..., Any], *args: Any, repeat: int = 3, **kwargs: Any)
     return CheckResult(best, f"{name}: best of {repeat}: {best * 1e3:.3g} ms")
 
 
+def _raiser(exc: BaseException) -> str | None:
+    """The qualified name of the function that raised ``exc``, outside this package (the
+    innermost such frame of its traceback), or None."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    name = None
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if not os.path.abspath(code.co_filename).startswith(here + os.sep):
+            name = getattr(code, "co_qualname", code.co_name).rpartition("<locals>.")[2]
+        tb = tb.tb_next
+    return None if name in (None, "<module>") else name
+
+
 @contextlib.contextmanager
 def checking(name: str) -> Iterator[None]:
     """Run a block of checks on your code, with friendly messages.
 
     * ``NotImplementedError`` (an unfinished stub) becomes the message
-      ``"NOT IMPLEMENTED YET <name>: ..."`` -- raised as ``AssertionError``
-      interactively, printed under nbgrader autograding.
+      ``"NOT IMPLEMENTED YET <function>: ..."``, naming the function that raised it (and
+      the block's ``name`` when that differs, e.g. a vectorized check that calls the naive
+      version) -- raised as ``CheckFailed`` interactively, printed under nbgrader
+      autograding.
+    * A failed check inside the block shows as one compact block in Jupyter (see
+      :class:`CheckFailed`).
     * Under autograding any other exception is printed as a ``FAILED`` line too, so the
       hidden tests later in the cell still run; interactively it propagates unchanged.
     * Warnings (e.g. numpy's overflow RuntimeWarning) and anything written to stderr
@@ -366,13 +409,18 @@ def checking(name: str) -> Iterator[None]:
             yield
     except NotImplementedError as exc:
         detail = f" ({exc})" if str(exc) else ""
+        raiser = _raiser(exc) or name
+        own = raiser.startswith(name.split()[0]) or name.startswith(raiser)
+        needed = "" if own else f" (needed by the checks of {name})"
         line = (
-            f"NOT IMPLEMENTED YET {name}: your code raised NotImplementedError{detail}; "
-            "replace the stub's `raise NotImplementedError` with your solution"
+            f"NOT IMPLEMENTED YET {raiser}{needed}: your code raised NotImplementedError"
+            f"{detail}; replace the stub's `raise NotImplementedError` with your solution"
         )
         if not grading_mode():
-            raise AssertionError(line) from None
+            raise CheckFailed(line) from None
         _say(line)
+    except CheckFailed:
+        raise
     except Exception as exc:
         if not grading_mode():
             raise

@@ -29,15 +29,18 @@ __all__ = [
 _FLOOR = 1e-8
 
 
-def rel_error(x: Any, y: Any) -> float:
+def rel_error(x: Any, y: Any, floor: float = _FLOOR) -> float:
     """Return the largest relative error between two arrays of the same shape.
 
-    For each entry, ``|x - y| / max(1e-8, |x| + |y|)``; the result is the maximum
-    over entries (``0.0`` for empty arrays).
+    For each entry, ``|x - y| / max(floor, |x| + |y|)`` (``floor`` = 1e-8 by default);
+    the result is the maximum over entries (``0.0`` for empty arrays).
 
     Args:
         x: array of any shape (or a scalar).
         y: array with exactly the shape of ``x`` (or a scalar when ``x`` is one).
+        floor: the smallest denominator; a larger one forgives absolute differences up to
+            ``floor`` times the relative error (see ``utils.checks.check_rel_error``'s
+            ``scale``).
 
     Returns:
         The maximum relative error, a Python float in ``[0, 1]`` (NaN if an entry is NaN).
@@ -54,7 +57,7 @@ def rel_error(x: Any, y: Any) -> float:
     if x_arr.size == 0:
         return 0.0
     diff = np.abs(x_arr - y_arr)
-    scale = np.maximum(_FLOOR, np.abs(x_arr) + np.abs(y_arr))
+    scale = np.maximum(floor, np.abs(x_arr) + np.abs(y_arr))
     return float(np.max(diff / scale))
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from autograder.manifest import load_assignment
 from autograder.paths import CourseError, course_root, source_dir
-from autograder.release.build import IGNORED
+from autograder.release.build import IGNORED, complete_notebooks
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
@@ -50,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="answer-key-") as tmp:
         build = Path(tmp) / assignment.id
         shutil.copytree(source_dir(assignment.id), build, ignore=IGNORED)
+        complete_notebooks(assignment, build)  # points in headings, as students see them
         print(f"executing {len(assignment.notebooks)} reference notebook(s)...", flush=True)
         execute_notebooks(build, assignment.notebooks)
         try:

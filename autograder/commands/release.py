@@ -1,4 +1,5 @@
-"""``course release <hw>... | --all [--check]``: build release/<hw> from source/<hw>."""
+"""``course release <hw>... | --all [--check]``: build release/<hw> from source/<hw>, and
+the points column of the README's assignment table. Nothing is written into source/."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from pathlib import Path
 
 from autograder.commands import assignment_list
 from autograder.manifest import load_assignment
-from autograder.paths import release_dir, source_dir
-from autograder.release.build import build_release, stale_given
+from autograder.paths import course_root, release_dir, source_dir
+from autograder.release.build import build_release
+from autograder.release.points_table import points_cell, with_points
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> None:
@@ -37,37 +39,56 @@ def differences(built: Path, current: Path) -> list[str]:
     return out
 
 
+def release_one(hw: str, check: bool) -> bool:
+    """Build release/<hw> (or compare it, with ``check``); False when it is stale."""
+    with tempfile.TemporaryDirectory(prefix="course-release-") as tmp:
+        built = build_release(hw, Path(tmp) / hw)
+        target = release_dir(hw)
+        diff = differences(built, target)
+        if check:
+            if diff:
+                print(f"release/{hw} is stale ({len(diff)} difference(s)); run "
+                      f"`course release {hw}`:")
+                print("\n".join(f"  {d}" for d in diff[:20]))
+            else:
+                print(f"release/{hw} is up to date")
+            return not diff
+        existed = target.exists()
+        staging = target.with_name(f".{hw}.new")
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(built, staging)
+        if existed:
+            shutil.rmtree(target)
+        staging.rename(target)
+        print(f"release/{hw}: {sum(1 for p in target.rglob('*') if p.is_file())} files "
+              f"({f'{len(diff)} changed' if existed else 'new'})")
+        return True
+
+
+def release_readme(hws: list[str], check: bool) -> bool:
+    """Write (or compare) the README's points column for ``hws``; False when stale."""
+    readme = course_root() / "README.md"
+    if not readme.is_file():
+        return True
+    rows = {}
+    for hw in hws:
+        assignment = load_assignment(hw)
+        rows[hw] = (assignment, points_cell(assignment, source_dir(hw)))
+    text = readme.read_text()
+    updated = with_points(text, rows)
+    if updated == text:
+        return True
+    if check:
+        print("README.md: the points column of the assignment table is stale; run "
+              "`course release --all`")
+        return False
+    readme.write_text(updated)
+    print("README.md: points column updated")
+    return True
+
+
 def run(args: argparse.Namespace) -> int:
-    stale = 0
-    for hw in assignment_list(args):
-        outdated = stale_given(load_assignment(hw))
-        if outdated and args.check:
-            stale += 1
-            print(f"source/{hw}: given module(s) {', '.join(outdated)} differ from their "
-                  f"origin; run `course release {hw}` to refresh them")
-            continue
-        for name, text in outdated.items():
-            (source_dir(hw) / name).write_text(text)
-            print(f"source/{hw}/{name}: refreshed from its origin")
-        with tempfile.TemporaryDirectory(prefix="course-release-") as tmp:
-            built = build_release(hw, Path(tmp) / hw)
-            target = release_dir(hw)
-            diff = differences(built, target)
-            if args.check:
-                if diff:
-                    stale += 1
-                    print(f"release/{hw} is stale ({len(diff)} difference(s)); run "
-                          f"`course release {hw}`:")
-                    print("\n".join(f"  {d}" for d in diff[:20]))
-                else:
-                    print(f"release/{hw} is up to date")
-                continue
-            staging = target.with_name(f".{hw}.new")
-            shutil.rmtree(staging, ignore_errors=True)
-            shutil.copytree(built, staging)
-            if target.exists():
-                shutil.rmtree(target)
-            staging.rename(target)
-            print(f"release/{hw}: {sum(1 for p in target.rglob('*') if p.is_file())} files "
-                  f"({len(diff)} changed)")
-    return 1 if stale else 0
+    hws = assignment_list(args)
+    fresh = [release_one(hw, args.check) for hw in hws]
+    fresh.append(release_readme(hws, args.check))
+    return 0 if all(fresh) else 1

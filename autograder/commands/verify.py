@@ -2,7 +2,9 @@
 
 For each assignment: the reference solution scores full marks; the untouched release
 scores zero without any internal grader error; every seeded bug (mutant) loses points;
-the manifest's total, the suite and the notebooks' autograded cells agree on points.
+every accepted variant scores full marks; no degenerate answer (``autograder.degenerate``)
+earns points on the tests of its function; each cell the suite grades exists, and release/
+gives it the suite's points.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from autograder import runner
 from autograder.commands import assignment_list
+from autograder.degenerate import answer_rows
 from autograder.mutants import load_mutants, materialize
 from autograder.paths import assignment_dir, release_dir, source_dir
 
@@ -35,24 +38,28 @@ class Row:
 
 
 def point_checks(suite: runner.LoadedSuite) -> list[Row]:
-    """Manifest total == suite total, and each notebook cell's points == its tests' sum."""
-    a = suite.assignment
-    total = sum(t.points for t in suite.tests)
-    rows = [Row("manifest points", total, a.points, "suite total == manifest", total == a.points)]
-    per_cell: dict[str, float] = {}
-    for t in suite.tests:
-        per_cell[t.cell] = per_cell.get(t.cell, 0.0) + t.points
+    """Each cell the suite grades is an autograded cell of a source notebook, and release/
+    gives it the suite's points (points are typed only in the suite)."""
     from autograder.notebook_cells import autograded_cells  # nbformat: instructor side only
+    from autograder.release.graded_cells import points_per_cell
 
-    cells: dict[str, float] = {}
+    a = suite.assignment
+    source: dict[str, float] = {}
+    released: dict[str, float] = {}
     for nb in a.notebooks:
-        cells.update(autograded_cells(source_dir(a.id) / nb))
-    for cell, points in sorted(per_cell.items()):
-        got = cells.get(cell)
-        rows.append(Row(f"cell {cell}", points, got or 0, "notebook points == suite",
-                        got == points, "" if got is not None else "no such notebook cell"))
-    for cell in sorted(set(cells) - set(per_cell)):
-        rows.append(Row(f"cell {cell}", 0, cells[cell], "has graded tests", False,
+        if (source_dir(a.id) / nb).is_file():
+            source.update(autograded_cells(source_dir(a.id) / nb))
+        if (release_dir(a.id) / nb).is_file():
+            released.update(autograded_cells(release_dir(a.id) / nb))
+    rows = []
+    for cell, points in sorted(points_per_cell(suite.tests).items()):
+        got = released.get(cell, 0.0)
+        detail = ("no autograded cell of that name in the source notebooks"
+                  if cell not in source else
+                  "" if got == points else f"stale: run `course release {a.id}`")
+        rows.append(Row(f"cell {cell}", got, points, "release/ == suite", not detail, detail))
+    for cell in sorted(set(source) - {t.cell for t in suite.tests}):
+        rows.append(Row(f"cell {cell}", 0, 0, "has graded tests", False,
                         "autograded cell without suite tests"))
     return rows
 
@@ -79,6 +86,7 @@ def verify_one(hw: str) -> list[Row]:
             rows.append(Row(f"mutant: {mutant.name}", res.score, res.max_score, "loses points",
                             res.score < res.max_score and not res.grader_errors,
                             f"caught by {len(caught)} test(s)"))
+        rows.extend(Row(*row) for row in answer_rows(suite, hw, Path(tmp)))
     return rows
 
 

@@ -5,6 +5,7 @@ Layout (unpacked by Gradescope into /autograder/source):
     setup.sh  run_autograder  requirements.txt
     autograder/            the grading engine (this package)
     utils/model_io.py      reading saved models (accuracy credit)
+    utils/relations.py     what a wrong value's numbers show (messages)
     assignments/<hw>/      manifest + graded suite
     source/<hw>/*.py       the reference modules (never the notebooks)
 
@@ -50,7 +51,7 @@ def build_zip(hw: str, out: Path) -> Path:
     }
     for path in _package_files():
         entries[f"autograder/{path.relative_to(PACKAGE).as_posix()}"] = path.read_bytes()
-    for name in ("__init__.py", "model_io.py"):
+    for name in ("__init__.py", "model_io.py", "relations.py"):
         entries[f"utils/{name}"] = (PACKAGE.parent / "utils" / name).read_bytes()
     adir = assignment_dir(hw)
     for path in sorted(adir.rglob("*")):

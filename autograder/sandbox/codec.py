@@ -96,12 +96,13 @@ def decode(data: bytes) -> Any:
 def _describe(value: Any, buffers: _Buffers, depth: int) -> Any:
     if depth > _MAX_DEPTH:
         return {"opaque": "nested structure", "summary": "nested too deeply"}
-    if value is None or isinstance(value, bool | str):
+    if value is None or type(value) is bool:
         return {"v": value}
-    if isinstance(value, int):
-        return {"int": str(value)}
-    if isinstance(value, float):
-        return {"float": value if math.isfinite(value) else repr(value)}
+    if isinstance(value, str):  # str subclasses, np.str_ included, travel as plain text
+        return {"v": str.__str__(value)}
+    # numpy scalars before int and float: np.float64 is a float subclass (whose repr,
+    # "np.float64(inf)", is no float literal); they travel as 0-d arrays and come back
+    # as the same numpy type, inf and nan included
     if isinstance(value, np.ndarray | np.generic):
         arr = np.asarray(value)
         if arr.dtype.kind not in _ARRAY_KINDS:
@@ -113,6 +114,11 @@ def _describe(value: Any, buffers: _Buffers, depth: int) -> Any:
             "shape": list(arr.shape),
             "scalar": isinstance(value, np.generic),
         }
+    if isinstance(value, int):  # bool was handled above; hex has no digit limit
+        return {"int": int.__format__(value, "x")}
+    if isinstance(value, float):  # the plain float's value, whatever a subclass defines
+        number = float.__float__(value)
+        return {"float": number if math.isfinite(number) else repr(number)}
     if isinstance(value, tuple | list):
         key = "tuple" if isinstance(value, tuple) else "list"
         return {key: [_describe(v, buffers, depth + 1) for v in value]}
@@ -135,7 +141,7 @@ def _rebuild(node: Any, buffers: list[bytes], depth: int) -> Any:
             raise CodecError("malformed plain value")
         return node["v"]
     if "int" in node:
-        return int(node["int"])
+        return int(node["int"], 16)
     if "float" in node:
         v = node["float"]
         return float(v)

@@ -116,8 +116,9 @@ def private_filesystem(hidden: list[str], writable: list[str], ids: tuple[int, i
     ok &= _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2")
     for path in writable:
         ok &= capped_scratch(path, scratch_bytes, ids)
-    for path in shared:
-        ok &= _mount(path, path, None, MS_BIND)
+    for path in shared:  # a bind copies the flags of the mount it is made from: make it rw
+        ok &= _mount(path, path, None, MS_BIND) and _mount(None, path, None,
+                                                          MS_REMOUNT | MS_BIND)
     ok &= read_only_mounts(except_under=[*writable, *shared])
     if os.path.isdir("/dev/shm"):
         ok &= _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV,

@@ -1,3 +1,4 @@
+# Generated from hw2_fcnet/activations.py: handed out complete, do not edit.
 """Activation functions and their derivatives, as forward/backward pairs.
 
 Each activation f acts elementwise on an array of any shape:
@@ -23,8 +24,6 @@ Numerical care: exp overflows above about 709 in float64, so the formulas above 
 typed in as they stand for large |x|. Your functions must return finite values without
 warnings for inputs as large as |x| = 1000. Where a function has a kink at 0 (relu,
 leaky_relu, elu), use the derivative from the x <= 0 side at exactly 0 (so relu'(0) = 0).
-
-Write the parts marked ``# YOUR CODE HERE``; everything else is given.
 """
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Generated from hw2_fcnet/fc_net.py: handed out complete, do not edit.
 """A fully-connected network of any depth, built from the layers you wrote.
 
 The network with hidden sizes [H_1, ..., H_{L-1}] is
@@ -12,8 +13,6 @@ Layer i maps (N, d_{i-1}) to (N, d_i) with weights W_i: (d_{i-1}, d_i) and biase
 The "sandwich" ``affine_activation_forward``/``affine_activation_backward`` chains the two
 layers of a hidden layer; the network is a loop over such sandwiches followed by a last
 affine layer.
-
-Write the parts marked ``# YOUR CODE HERE``; everything else is given.
 """
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Generated from hw2_fcnet/layers.py: handed out complete, do not edit.
 """Modular layers: the affine (fully-connected) layer and the softmax loss.
 
 Every layer comes as a pair of functions:
@@ -14,8 +15,6 @@ gradients of its own inputs (the chain rule, one gate at a time).
 
 Notation: a batch holds N examples as rows; D is the number of input features, M the
 number of output units of a layer and C the number of classes.
-
-Write the parts marked ``# YOUR CODE HERE``; everything else is given.
 """
 
 from __future__ import annotations

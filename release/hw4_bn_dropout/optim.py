@@ -1,3 +1,4 @@
+# Generated from hw3_optim/optim.py: handed out complete, do not edit.
 """First-order update rules: SGD, momentum, Nesterov momentum, Adagrad, RMSProp and Adam.
 
 Every rule follows one contract, the one ``utils.solver.Solver`` relies on:
@@ -21,8 +22,6 @@ square roots of arrays are taken element by element.
 
 The bottom of this file gives three functions of two variables and ``run_update_rule``,
 which runs any update rule on them (used in the first notebook).
-
-Write the parts marked ``# YOUR CODE HERE``; everything else is given.
 """
 
 from __future__ import annotations

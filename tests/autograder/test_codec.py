@@ -81,3 +81,47 @@ def test_max_bytes_refuses_large_arrays_before_copying():
     assert info.value.size == 1280
     back = decode(encode(parts, max_bytes=1680))
     np.testing.assert_array_equal(back["b"][1], np.ones(50))
+
+
+@pytest.mark.parametrize("value", [
+    np.float64(np.inf), np.float64(-np.inf), np.float64(np.nan), np.float64(0.1),
+    np.float32(np.inf), np.float16(-np.inf), np.longdouble(np.nan), np.complex128(np.inf),
+    np.int64(-3), np.uint8(200), np.bool_(True), np.bool_(False), np.int8(-128),
+])
+def test_every_numpy_scalar_comes_back_as_itself(value):
+    """Does each kind of numpy scalar, inf and nan included, return with its own type and
+    value (np.float64 is a float subclass whose repr is no float literal)?"""
+    back = decode(encode(value))
+    assert type(back) is type(value)
+    assert np.array_equal(np.asarray(back), np.asarray(value), equal_nan=True)
+
+
+def test_numpy_scalars_inside_containers():
+    """Do numpy scalars keep their type inside tuples, lists and dicts?"""
+    value = (np.float64(np.inf), [np.float32(np.nan)], {"loss": np.float64(-np.inf)})
+    back = decode(encode(value))
+    assert type(back[0]) is np.float64 and np.isposinf(back[0])
+    assert type(back[1][0]) is np.float32 and np.isnan(back[1][0])
+    assert type(back[2]["loss"]) is np.float64 and np.isneginf(back[2]["loss"])
+
+
+def test_numpy_strings_are_plain_text():
+    """Is a np.str_ returned as text, not as an unreadable object?"""
+    assert decode(encode(np.str_("relu"))) == "relu"
+
+
+def test_huge_integers_round_trip():
+    """Does an integer with thousands of digits (beyond int('...')'s digit limit) come
+    back intact?"""
+    value = -(7 ** 9000)
+    assert decode(encode(value)) == value
+
+
+def test_float_subclasses_travel_as_their_value():
+    """Is a float subclass with an odd repr sent as its value (inf included)?"""
+    class Odd(float):
+        def __repr__(self):
+            return "odd"
+
+    assert decode(encode(Odd("inf"))) == float("inf")
+    assert decode(encode(Odd(2.5))) == 2.5

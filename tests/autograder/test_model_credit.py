@@ -117,13 +117,29 @@ def test_non_finite_parameters_are_refused(tmp_path):
         saved_model_accuracy(tmp_path / "m.npz", LinearNet, X, y)
 
 
-def test_shipped_test_split_equals_the_notebooks():
-    """Is the digits test split shipped with the grader exactly load_dataset("digits")'s
-    (refresh with autograder.model_credit.write_digits_test_split)?"""
-    from autograder.model_credit import digits_test_split
-    from utils.data import load_dataset
+def test_shipped_heldout_split_is_never_given_to_students():
+    """Is the split shipped with the grader exactly the held-out digits, preprocessed like
+    load_dataset's sets, and absent from every set load_dataset gives for several seeds
+    (refresh with autograder.model_credit.write_digits_heldout_split)?"""
+    from autograder.model_credit import digits_heldout_split
+    from utils.data import load_dataset, load_digits
 
-    data = load_dataset("digits")
-    X_test, y_test = digits_test_split()
-    np.testing.assert_array_equal(X_test, data["X_test"])
-    np.testing.assert_array_equal(y_test, data["y_test"])
+    X, y = digits_heldout_split()
+    assert X.shape == (180, 64) and y.shape == (180,)
+    assert np.all(np.bincount(y, minlength=10) >= 17)  # stratified: every class present
+    raw = load_digits()["X"]
+    heldout_rows = {row.tobytes() for row in raw[matching_rows(raw, X + load_dataset(
+        "digits")["mean"])]}
+    assert len(heldout_rows) == len({r.tobytes() for r in X})
+    for seed in (0, 1, 7):
+        data = load_dataset("digits", seed=seed)
+        for part in ("train", "val", "test"):
+            given = data[f"X_{part}"] + data["mean"]
+            overlap = {row.tobytes() for row in raw[matching_rows(raw, given)]} & heldout_rows
+            assert not overlap, f"seed {seed}: {part} holds {len(overlap)} held-out images"
+
+
+def matching_rows(raw: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Indices of the images of ``raw`` that ``rows`` are (up to rounding)."""
+    exact = {np.round(r, 6).tobytes(): i for i, r in enumerate(raw)}
+    return np.array([exact[np.round(r, 6).tobytes()] for r in rows])

@@ -62,7 +62,7 @@ def class_run(corpus):
     before = {name: digest(folder) for name, folder in folders.items()}
     # a process of another user, whose id a kernel plants where the grader looks
     bystander = subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534",
-                                  "--clear-groups", "sleep", "609"]) if IS_ROOT else None
+                                  "--clear-groups", "sleep", "7200"]) if IS_ROOT else None
     # the run's temporary folders, to see that it removes them all
     tmp = corpus.course.parent / "autograde-tmp"
     tmp.mkdir(exist_ok=True)
@@ -116,7 +116,8 @@ def test_autograde_holds(corpus, class_run, case):
         assert stat.S_ISREG(path.lstat().st_mode) or path.is_dir(), path
     pages = sorted((corpus.course / "feedback" / case.student_id / HW).glob("*.html"))
     text = " ".join(html.unescape(page.read_text()) for page in pages)
-    check_report(case, text, max_bytes=8_000_000, notice=bool(pages))
+    # the notice is in the suite's results, which a test cell shows when its checks ran
+    check_report(case, text, max_bytes=8_000_000, notice="Points:" in text)
     assert "BEGIN SOLUTION" not in text, case.name
 
 

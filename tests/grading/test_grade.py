@@ -12,10 +12,14 @@ from autograder.manifest import load_assignment
 
 @pytest.mark.parametrize("hw", ASSIGNMENTS)
 def test_verify_passes(hw):
-    """Does `course verify` find full marks, a zero release and every mutant caught?"""
+    """Does `course verify` find full marks, a zero release, every mutant caught, every
+    accepted variant at full marks and no degenerate answer earning points?"""
     proc = course_cmd("verify", hw)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "all checks passed" in proc.stdout
+    degenerate = [line for line in proc.stdout.splitlines() if "degenerate: " in line]
+    assert len(degenerate) >= 16 and all("0 on its tests" in line for line in degenerate)
+    assert any("(pass-through)" in line for line in degenerate)
 
 
 @pytest.mark.parametrize("hw", ASSIGNMENTS)

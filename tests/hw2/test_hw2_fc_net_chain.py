@@ -21,8 +21,8 @@ import pytest
 from fc_net_chain import add_l2_penalty, record_affine_inputs
 
 from autograder.manifest import load_assignment
-from autograder.paths import source_dir
-from autograder.release.strip import unwrap_solutions
+from autograder.paths import course_root, source_dir
+from autograder.release.given import write_given
 from autograder.suite import load_reference
 
 RTOL = {np.float64: 1e-12, np.float32: 1e-5}
@@ -77,11 +77,8 @@ def hw3_fc_net(tmp_path_factory) -> ModuleType:
     """hw3's given fc_net.py with its given layers: the modules hw3 hands out, built from
     their origin as ``course release`` builds them."""
     folder = tmp_path_factory.mktemp("hw3_given")
-    given = load_assignment("hw3_optim").given
-    for name, origin in given.items():
-        text = (source_dir(origin) / name).read_text()
-        (folder / name).write_text(unwrap_solutions(text, name))
-    return load_reference(folder, [Path(name).stem for name in given]).fc_net
+    written = write_given(load_assignment("hw3_optim"), course_root(), folder)
+    return load_reference(folder, [path.stem for path in written]).fc_net
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

@@ -1,8 +1,8 @@
 """hw3's solution notebooks executed in a real kernel, as the nbgrader autograder runs them.
 
-Each notebook runs top to bottom in a copy of source/hw3_optim with
-``NBGRADER_EXECUTION=autograde`` (the short settings), so the hidden part of every test
-cell grades the reference modules through the real suite.
+Each notebook runs top to bottom in a copy of source/hw3_optim, completed as release
+completes it, with ``NBGRADER_EXECUTION=autograde`` (the short settings), so the hidden
+part of every test cell grades the reference modules through the real suite.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder.manifest import load_assignment
-from autograder.release.build import IGNORED
+from autograder.release.build import IGNORED, complete_notebooks
 
 SOURCE = Path(__file__).resolve().parents[2] / "source" / "hw3_optim"
 NOTEBOOKS = load_assignment("hw3_optim").notebooks
@@ -27,6 +27,7 @@ def executed(tmp_path_factory, monkeypatch_module) -> dict[str, nbformat.Noteboo
     """Every notebook of hw3, executed once in a copy of the source folder."""
     folder = tmp_path_factory.mktemp("hw3") / "hw3_optim"
     shutil.copytree(SOURCE, folder, ignore=IGNORED)
+    complete_notebooks(load_assignment("hw3_optim"), folder)
     monkeypatch_module.setenv("NBGRADER_EXECUTION", "autograde")
     out = {}
     for name in NOTEBOOKS:

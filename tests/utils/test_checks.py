@@ -215,11 +215,19 @@ def stub(*args):
     raise NotImplementedError
 
 
+def softmax_loss_naive(*args):
+    raise NotImplementedError
+
+
+def affine_forward(*args):
+    raise NotImplementedError
+
+
 def test_not_implemented_is_friendly(capsys):
     """Does an unfinished stub give a short 'not implemented yet' AssertionError?"""
     with pytest.raises(AssertionError, match="NOT IMPLEMENTED YET softmax_loss_naive") as info:
         with checking("softmax_loss_naive"):
-            stub()
+            softmax_loss_naive()
     assert info.value.__cause__ is None and info.value.__suppress_context__
     assert capsys.readouterr().err == ""
 
@@ -228,7 +236,7 @@ def test_not_implemented_printed_when_autograding(autograding, capsys):
     """Under autograding, is the stub's NotImplementedError printed and the cell continued?"""
     reached_hidden_tests = False
     with checking("affine_forward"):
-        stub()
+        affine_forward()
     reached_hidden_tests = True
     out = capsys.readouterr()
     assert "NOT IMPLEMENTED YET affine_forward" in out.out
@@ -294,3 +302,99 @@ def test_time_call_bad_repeat(repeat):
     """Is a repeat count that is not a positive integer rejected?"""
     with pytest.raises(ValueError, match="repeat"):
         time_call(lambda: None, repeat=repeat)
+
+
+# ----------------------------------------------------------------------------- issue 22
+
+
+def test_missing_naive_is_not_reported_as_the_vectorized_one():
+    """When the checks of the vectorized loss call an unfinished naive loss, does the
+    message name the naive function (and the checks it was needed by)?"""
+    with pytest.raises(AssertionError) as info:
+        with checking("softmax_loss_vectorized"):
+            softmax_loss_naive()
+    message = str(info.value)
+    assert message.startswith("NOT IMPLEMENTED YET softmax_loss_naive")
+    assert "needed by the checks of softmax_loss_vectorized" in message
+
+
+def test_method_stub_is_named_with_its_class():
+    """Is an unfinished method named Class.method?"""
+    class SoftmaxClassifier:
+        def train(self):
+            raise NotImplementedError
+
+    with pytest.raises(AssertionError, match="NOT IMPLEMENTED YET .*SoftmaxClassifier.train:"):
+        with checking("SoftmaxClassifier"):
+            SoftmaxClassifier().train()
+
+
+def test_failed_check_renders_as_one_compact_block():
+    """Does a failed check inside `checking` render (as Jupyter shows it) as a few lines:
+    what was checked, measured and expected, what the numbers show, a hint, and no
+    traceback through contextlib or utils?"""
+    from utils.checks import CheckFailed
+
+    expected = np.random.default_rng(3).normal(size=(5, 4))
+    with pytest.raises(CheckFailed) as info:
+        with checking("softmax_loss_vectorized"):
+            check_rel_error("dW, vectorized vs naive", 2 * expected, expected, tol=1e-8)
+    lines = info.value._render_traceback_()
+    assert 2 <= len(lines) <= 4
+    assert lines[0].startswith("FAILED dW, vectorized vs naive: relative error")
+    assert "(expected < 1e-8)" in lines[0]
+    assert any("twice the expected" in line for line in lines)
+    assert any(line.strip().startswith("hint:") for line in lines)
+    assert not any("contextlib" in line or "checks.py" in line for line in lines)
+
+
+def test_compact_block_in_a_real_kernel(tmp_path):
+    """In a real Jupyter kernel, is a failing check's error output the compact block and
+    not a traceback?"""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        "import numpy as np\n"
+        "from utils.checks import check_rel_error, checking\n"
+        "with checking('loss'):\n"
+        "    check_rel_error('loss', np.array([30.0]), np.array([1.0]), tol=1e-7)")]
+    client = NotebookClient(nb, kernel_name="python3", timeout=60, allow_errors=True)
+    client.execute(cwd=str(tmp_path))
+    error = next(o for o in nb.cells[0].outputs if o["output_type"] == "error")
+    text = "\n".join(error["traceback"])
+    assert text.startswith("FAILED loss: relative error")
+    assert "Traceback" not in text and "contextlib" not in text
+    assert len(error["traceback"]) <= 4
+
+
+@pytest.mark.parametrize(("actual_of", "needle"), [
+    (lambda e: 10 * e, "exactly 10 times"),
+    (lambda e: -e, "opposite sign"),
+    (lambda e: 0.5 * e, "half the expected"),
+    (lambda e: e.T, "transpose"),
+])
+def test_rel_error_reads_relations_from_the_numbers(actual_of, needle):
+    """Does a failing comparison say what the numbers show (a factor, a sign, a
+    transpose) without giving the expected values?"""
+    expected = np.random.default_rng(4).normal(size=(3, 3))
+    with pytest.raises(AssertionError, match=needle):
+        check_rel_error("dW", actual_of(expected), expected, tol=1e-7)
+
+
+def test_check_close_reads_a_factor_of_the_batch_size():
+    """Does check_close say that a loss is an integer multiple of the expected one?"""
+    with pytest.raises(AssertionError, match="exactly 50 times"):
+        check_close("loss", 50 * 2.302585, 2.302585, atol=0.05)
+
+
+def test_scale_forgives_rounding_of_exact_zeros(capsys):
+    """Does check_rel_error pass two correct batch-norm dx at N=1 (exactly 0, one with
+    rounding of 6e-14) when the size of the terms is given, and still fail a real error?"""
+    graph, alt = np.array([[6e-14, -2e-14, 0.0]]), np.zeros((1, 3))
+    with pytest.raises(AssertionError):
+        check_rel_error("dx", alt, graph, tol=1e-8)
+    assert check_rel_error("dx", alt, graph, tol=1e-8, scale=600.0) < 1e-8
+    with pytest.raises(AssertionError):
+        check_rel_error("dx", alt, np.array([[1e-3, 0.0, 0.0]]), tol=1e-8, scale=600.0)

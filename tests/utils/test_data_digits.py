@@ -44,9 +44,10 @@ def test_load_digits_matches_scikit_learn_scaled_to_unit_range(digits):
 
 
 def test_default_split_sizes_and_dtypes(default_split):
-    """Are the default sets 1257 / 180 / 360 rows of 64 float64 features with int64 labels?"""
+    """Are the default sets 1257 / 180 / 180 rows of 64 float64 features with int64 labels
+    (180 more digits are held out for the grader)?"""
     sizes = {part: default_split[f"X_{part}"].shape for part in PARTS}
-    assert sizes == {"train": (1257, 64), "val": (180, 64), "test": (360, 64)}
+    assert sizes == {"train": (1257, 64), "val": (180, 64), "test": (180, 64)}
     for part in PARTS:
         assert default_split[f"X_{part}"].dtype == np.float64
         assert default_split[f"y_{part}"].dtype == np.int64
@@ -55,12 +56,18 @@ def test_default_split_sizes_and_dtypes(default_split):
     assert default_split["image_shape"] == (8, 8)
 
 
-def test_sets_partition_the_whole_dataset(raw_split, digits):
-    """Do the three sets together hold every image exactly once (as a multiset of rows)?"""
-    X = np.concatenate([raw_split[f"X_{part}"] for part in PARTS])
-    y = np.concatenate([raw_split[f"y_{part}"] for part in PARTS])
-    assert np.array_equal(_sorted_rows(np.column_stack([X, y])),
-                          _sorted_rows(np.column_stack([digits["X"], digits["y"]])))  # fmt: skip
+def test_sets_and_heldout_partition_the_whole_dataset(raw_split, digits):
+    """Do the three sets and the grader's held-out digits together hold every image exactly
+    once (as a multiset of rows)?"""
+    from autograder.model_credit import digits_heldout_split
+    from utils.data import load_dataset
+
+    X_held, y_held = digits_heldout_split()
+    X_held = X_held + load_dataset("digits")["mean"]
+    X = np.concatenate([raw_split[f"X_{part}"] for part in PARTS] + [X_held])
+    y = np.concatenate([raw_split[f"y_{part}"] for part in PARTS] + [y_held])
+    assert np.allclose(_sorted_rows(np.column_stack([X, y])),
+                       _sorted_rows(np.column_stack([digits["X"], digits["y"]])), atol=1e-12)
 
 
 @pytest.mark.parametrize("part", PARTS)
@@ -101,7 +108,7 @@ def test_flatten_false_keeps_images(default_split):
     """Does flatten=False give (N, 8, 8) images with the same pixels and an (8, 8) mean?"""
     images = load_dataset("digits", flatten=False)
     assert images["X_train"].shape == (1257, 8, 8)
-    assert images["X_test"].shape == (360, 8, 8)
+    assert images["X_test"].shape == (180, 8, 8)
     assert images["mean"].shape == (8, 8)
     assert np.array_equal(images["X_val"].reshape(180, 64), default_split["X_val"])
 
@@ -182,8 +189,8 @@ def test_shipped_default_split_is_scikit_learns():
 
     y = load_digits()["y"]
     with np.load(DEFAULT_POOLS) as shipped:
-        for part, expected in zip(("train", "val", "test"), sklearn_digits_pools(y, 0),
-                                  strict=True):
+        for part, expected in zip(("train", "val", "test", "heldout"),
+                                  sklearn_digits_pools(y, 0), strict=True):
             np.testing.assert_array_equal(shipped[part], expected)
 
 

@@ -12,11 +12,14 @@ from utils.data.cifar10 import CIFAR10_MD5, CIFAR10_URL, load_cifar10
 from utils.data.digits import load_digits
 from utils.data.split import stratified_subsample
 
-__all__ = ["DATASET_NAMES", "DIGITS_NUM_TEST", "DIGITS_NUM_VAL", "load_dataset"]
+__all__ = ["DATASET_NAMES", "DIGITS_NUM_HELDOUT", "DIGITS_NUM_TEST", "DIGITS_NUM_VAL",
+           "load_dataset"]
 
 DATASET_NAMES = ("digits", "cifar10")
-DIGITS_NUM_TEST = 360  # 20 % of 1797, rounded up as scikit-learn does
+DIGITS_NUM_TEST = 360  # 20 % of 1797, rounded up as scikit-learn does: the test pool of seed 0
+DIGITS_NUM_HELDOUT = 180  # of those, kept for the autograder: load_dataset never returns them
 DIGITS_NUM_VAL = 180
+HELDOUT_SEED = 2024  # draws the held-out half of seed 0's test pool (fixed once and for all)
 CIFAR10_NUM_VAL = 1000
 
 
@@ -37,10 +40,14 @@ def load_dataset(
 ) -> dict[str, Any]:
     """Load a dataset as training, validation and test sets with pixels in [0, 1].
 
-    ``"digits"`` (embedded, offline): a stratified 80/20 split of the 1,797 images
-    (``random_state=seed``) gives 1,437 train+val and 360 test images; a second
-    stratified split takes 180 of the 1,437 for validation, leaving 1,257 for
-    training. ``"cifar10"`` (downloaded once, see :func:`load_cifar10`): the last
+    ``"digits"`` (embedded, offline): 180 of the 1,797 images (a fixed, stratified half
+    of seed 0's test pool) are held out for the autograder's accuracy credit and never
+    returned, whatever the seed. With ``seed=0``, a stratified 80/20 split of all 1,797
+    images (``random_state=0``) gives 1,437 train+val and 360 test images, of which the
+    180 not held out are the test set; a second stratified split takes 180 of the 1,437
+    for validation, leaving 1,257 for training. Another seed splits the 1,617 images
+    that are not held out the same way: 180 test, 180 validation, 1,257 training.
+    ``"cifar10"`` (downloaded once, see :func:`load_cifar10`): the last
     ``num_val`` (default 1,000) official training images are the validation set,
     the others (default 49,000) the training set; the 10,000 test images the test set.
 
@@ -109,34 +116,46 @@ DEFAULT_POOLS = Path(__file__).with_name("digits_pools_seed0.npz")
 
 
 def sklearn_digits_pools(y: np.ndarray, seed: int | None) -> tuple[np.ndarray, ...]:
-    """(train, val, test) index pools: scikit-learn's stratified 80/20 train/test split,
-    then a stratified validation split of the training part."""
+    """(train, val, test, heldout) index pools. ``heldout``: a stratified half of the test
+    pool of scikit-learn's stratified 80/20 split with ``random_state=0``, drawn with
+    ``HELDOUT_SEED``. For seed 0 the other pools are that split's (test minus the held-out
+    half; a stratified validation split of the training part); for another seed, the same
+    splits of the images that are not held out."""
     from sklearn.model_selection import train_test_split
 
     index = np.arange(y.shape[0])
     trainval, test = train_test_split(
-        index, test_size=DIGITS_NUM_TEST, stratify=y, random_state=seed
+        index, test_size=DIGITS_NUM_TEST, stratify=y, random_state=0
     )
+    heldout = np.sort(test[stratified_subsample(y[test], DIGITS_NUM_HELDOUT,
+                                                np.random.default_rng(HELDOUT_SEED))])
+    if seed != 0:
+        rest = np.setdiff1d(index, heldout)
+        trainval, test = train_test_split(
+            rest, test_size=DIGITS_NUM_TEST - DIGITS_NUM_HELDOUT, stratify=y[rest],
+            random_state=seed,
+        )
+    test = np.setdiff1d(test, heldout)
     train, val = train_test_split(
         trainval, test_size=DIGITS_NUM_VAL, stratify=y[trainval], random_state=seed
     )
-    return train, val, test
+    return train, val, test, heldout
 
 
 def digits_pools(y: np.ndarray, seed: int | None) -> tuple[np.ndarray, ...]:
-    """The pools for ``seed``: read from the shipped file for the default seed 0 (made by
-    ``write_default_pools`` and checked against scikit-learn by a test), computed with
-    scikit-learn otherwise."""
+    """The (train, val, test) pools for ``seed``: read from the shipped file for the
+    default seed 0 (made by ``write_default_pools`` and checked against scikit-learn by a
+    test), computed with scikit-learn otherwise. The held-out images are in none."""
     if seed == 0 and DEFAULT_POOLS.is_file():
         with np.load(DEFAULT_POOLS, allow_pickle=False) as pools:
             return pools["train"], pools["val"], pools["test"]
-    return sklearn_digits_pools(y, seed)
+    return sklearn_digits_pools(y, seed)[:3]
 
 
 def write_default_pools() -> Path:
     """Regenerate the shipped pools of seed 0 (run after a scikit-learn upgrade)."""
-    train, val, test = sklearn_digits_pools(load_digits()["y"], 0)
-    np.savez(DEFAULT_POOLS, train=train, val=val, test=test)
+    train, val, test, heldout = sklearn_digits_pools(load_digits()["y"], 0)
+    np.savez(DEFAULT_POOLS, train=train, val=val, test=test, heldout=heldout)
     return DEFAULT_POOLS
 
 

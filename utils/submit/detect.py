@@ -2,8 +2,10 @@
 
 Order: an explicit path (``--browser`` or the ``NNDL_BROWSER`` environment variable), then
 the usual install locations on Linux, macOS and Windows, then a browser that
-``python -m playwright install chromium`` downloaded. ``resolve_browser`` is a pure function
-of the candidate list plus ``which``/``is_file`` so it can be tested without any browser.
+``python -m playwright install chromium`` downloaded. On Google Colab, which has no browser,
+that install is run once when nothing is found (``utils.submit.colab``).
+``resolve_browser`` is a pure function of the candidate list plus ``which``/``is_file`` so
+it can be tested without any browser.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from utils.submit.colab import colab_hint, install_chromium, on_colab
 from utils.submit.errors import BrowserNotFoundError
 
 ENV_VAR = "NNDL_BROWSER"
@@ -126,12 +129,15 @@ def find_browser(explicit: str | os.PathLike[str] | None = None, *,
                  env: Mapping[str, str] | None = None,
                  platform: str = sys.platform,
                  which: Callable[[str], str | None] = shutil.which,
-                 is_file: Callable[[str], bool] = os.path.isfile) -> str:
+                 is_file: Callable[[str], bool] = os.path.isfile,
+                 colab: bool | None = None,
+                 install: Callable[[], str | None] = install_chromium) -> str:
     """Path of the browser to print with; ``BrowserNotFoundError`` says what to install.
 
     ``explicit`` (``--browser``) wins, then ``NNDL_BROWSER``; either must exist (a wrong
     path is an error, not a silent fallback). Then ``candidates`` (default:
-    ``default_candidates``).
+    ``default_candidates``). On Colab (``colab``, default: detected) with nothing found,
+    ``install`` runs (it returns None on success, else the reason) and the search repeats.
     """
     env = os.environ if env is None else env
     for origin, value in (("--browser", explicit), (ENV_VAR, env.get(ENV_VAR))):
@@ -144,6 +150,15 @@ def find_browser(explicit: str | os.PathLike[str] | None = None, *,
     if candidates is None:
         candidates = default_candidates(platform, env)
     hit = resolve_browser(candidates, which=which, is_file=is_file)
+    if hit is None and (on_colab() if colab is None else colab):
+        reason = install()
+        if reason is None:
+            hit = resolve_browser(default_candidates(platform, env), which=which,
+                                  is_file=is_file)
+            reason = None if hit else "Playwright's browser folder holds no Chromium"
+        if hit is None:
+            raise BrowserNotFoundError("No browser was found to print the PDF. "
+                                       + colab_hint(reason))
     if hit is None:
         raise BrowserNotFoundError("No Chromium-family browser (Chromium, Google Chrome, "
                                    "Microsoft Edge) was found to print the PDF. "

@@ -4,11 +4,16 @@
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {#- Widgets need their JavaScript from a CDN; offline they cannot render anyway. -#}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
-{#- Code cells: pygments escapes the source, so its markup needs no cleaning by bleach. -#}
+{#- Code cells: pygments escapes the source, so its markup needs no cleaning by bleach.
+    The course's set-up cell (tag nndl-setup, first in every notebook) prints as one line. -#}
 {% block input %}
 <div class="jp-CodeMirrorEditor jp-Editor jp-InputArea-editor" data-type="inline">
      <div class="cm-editor cm-s-jupyter">
+{%- if "nndl-setup" in cell.metadata.get("tags", []) %}
+<pre># The course's set-up cell (its code is not printed)</pre>
+{%- else %}
 {{ cell.source | highlight_code(metadata=cell.metadata) }}
+{%- endif %}
      </div>
 </div>
 {%- endblock input %}

@@ -39,10 +39,12 @@ def compare_gd(student, ref, f, x0, learning_rate, label: str, **kwargs) -> None
                  hint="path holds x_0 and one point per step taken; stop after the first step "
                       "shorter than tol, or after max_iters steps")
     expect.equal(f"hit_max ({label})", hit_max, ref_hit)
-    expect.close(f"the path ({label})", np.array(path, dtype=float), np.array(ref_path),
-                 rtol=1e-8, hint="append a copy of x after every step (np.copy), not x itself")
-    expect.close(f"the costs ({label})", np.array(costs, dtype=float), np.array(ref_costs),
-                 rtol=1e-8, hint="costs[k] is f(path[k])[0], including the last point")
+    expect.close(f"the path ({label})", expect.numbers(path, f"the path ({label})"),
+                 np.array(ref_path), rtol=1e-8,
+                 hint="append a copy of x after every step (np.copy), not x itself")
+    expect.close(f"the costs ({label})", expect.numbers(costs, f"the costs ({label})"),
+                 np.array(ref_costs), rtol=1e-8,
+                 hint="costs[k] is f(path[k])[0], including the last point")
 
 
 @graded(points=3, cell="test_gradient_descent", tags=["gradient_descent"], visible=True)
@@ -52,8 +54,7 @@ def gd_finds_minimizer(student, ref):
     x0 = np.array([3.0, -2.0])
     path, costs, hit_max = run_gd(student, f, x0, 0.3, tol=1e-10, max_iters=5000)
     expect.true(len(path) >= 2, "the path should hold x0 and at least one step")
-    last = expect.array(np.asarray(path[-1], dtype=float), "the last point of the path",
-                        shape=(2,))
+    last = expect.numbers(path[-1], "the last point of the path", shape=(2,))
     distance = float(np.linalg.norm(last - f.minimizer()))
     expect.true(distance < 1e-6, f"the last point is {distance:.1e} away from the minimizer "
                 "(should be below 1e-6)", "step against the gradient: x - learning_rate * grad")
@@ -110,11 +111,17 @@ def sgd_reduces_loss(student, ref):
     out = expect.sequence(student.call(SGD, LeastSquares(), w0, X, y, 0.1, 20, 200, seed=5),
                           2, "minibatch_sgd")
     expect.not_mutated(student, "minibatch_sgd", {"1": "w0"})
-    _, history = out
-    history = expect.array(np.asarray(history, dtype=float), "loss_history", shape=(200,))
+    w, history = out
+    history = expect.numbers(history, "loss_history", shape=(200,))
     early, late = float(np.mean(history[:10])), float(np.mean(history[-10:]))
     expect.true(late < 0.2 * early, f"the loss fell from {early:.3g} to {late:.3g} only "
                 "(should fall by at least 5x)")
+    # the returned weights themselves, judged on the whole data set by the grader
+    w = expect.numbers(w, "the returned w", shape=w0.shape)
+    start, end = LeastSquares()(w0, X, y)[0], LeastSquares()(w, X, y)[0]
+    expect.true(end < 0.2 * start, f"the loss of the whole data set at the returned w is "
+                f"{end:.3g}, at w0 {start:.3g} (it should fall by at least 5x)",
+                "return the weights after the last update, not w0")
 
 
 def regression(seed: int, N: int, D: int):
@@ -134,11 +141,10 @@ def compare_sgd(student, ref, seed: int, batch_size: int, num_iters: int,
     w, history = out
     ref_w, ref_history = ref.gradient_descent.minibatch_sgd(
         LeastSquares(), w0.copy(), X, y, learning_rate, batch_size, num_iters, seed=seed)
-    history = expect.array(np.asarray(history, dtype=float), f"loss_history ({label})",
-                           shape=(num_iters,))
+    history = expect.numbers(history, f"loss_history ({label})", shape=(num_iters,))
     expect.close(f"loss_history ({label})", history, ref_history, rtol=1e-8,
                  hint="use rng = np.random.default_rng(seed) and draw "
                       "rng.choice(N, size=batch_size, replace=True) once per iteration; "
                       "record the batch loss before the update")
-    w = expect.array(np.asarray(w, dtype=float), f"the final w ({label})", shape=w0.shape)
+    w = expect.numbers(w, f"the final w ({label})", shape=w0.shape)
     expect.close(f"the final w ({label})", w, ref_w, rtol=1e-8)

@@ -33,24 +33,42 @@ def affine_problem(seed: int, x_shape: tuple[int, ...], M: int):
 def check_forward(student, ref, seed: int, x_shape: tuple[int, ...], M: int) -> None:
     x, w, b, _ = affine_problem(seed, x_shape, M)
     label = f"affine_forward (x of shape {x_shape}, M={M})"
-    out, _ = pairs.call_forward(student, FORWARD, (x, w, b), label, XWB)
+    out, cache = pairs.call_forward(student, FORWARD, (x, w, b), label, XWB)
     out = expect.array(out, f"out of {label}", shape=(x_shape[0], M))
-    expect.close(f"out of {label}", out, ref.layers.affine_forward(x, w, b)[0], rtol=1e-8,
+    expected, ref_cache = ref.layers.affine_forward(x, w, b)
+    expect.close(f"out of {label}", out, expected, rtol=1e-8, terms={"bias b": b},
                  hint="flatten each example with x.reshape(N, -1), then x_flat @ w + b")
+    pairs.check_cache(student, BACKWARD, ref.layers.affine_backward, cache, ref_cache,
+                      expected.shape, label, 1e-8)
 
 
-def check_backward(student, ref, seed: int, x_shape: tuple[int, ...], M: int) -> None:
+HINTS = {"dx": "dx = dout @ w.T, reshaped back to x's shape",
+         "dw": "dw = x_flat.T @ dout with x_flat = x.reshape(N, -1)",
+         "db": "db sums dout over the batch (axis 0)"}
+
+
+def own_cache(student, x, w, b):
+    """A thunk: the cache of the student's own affine_forward on (x, w, b)."""
+    return lambda: pairs.call_forward(student, FORWARD, (x, w, b), "affine_forward", XWB)[1]
+
+
+def check_backward(student, ref, seed: int, x_shape: tuple[int, ...], M: int) -> list[str]:
+    """affine_backward on the reference cache (or, failing that, the student's own)
+    against the reference gradients."""
     x, w, b, dout = affine_problem(seed, x_shape, M)
     label = f"affine_backward (x of shape {x_shape}, M={M})"
-    _, cache = pairs.call_forward(student, FORWARD, (x, w, b), "affine_forward", XWB)
-    dx, dw, db = pairs.call_backward(student, BACKWARD, dout, cache, label, 3)
-    ref_grads = ref.layers.affine_backward(dout, ref.layers.affine_forward(x, w, b)[1])
-    hints = {"dx": "dx = dout @ w.T, reshaped back to x's shape",
-             "dw": "dw = x_flat.T @ dout with x_flat = x.reshape(N, -1)",
-             "db": "db sums dout over the batch (axis 0)"}
-    for name, value, expected in zip(("dx", "dw", "db"), (dx, dw, db), ref_grads, strict=True):
-        value = expect.array(value, f"{name} of {label}", shape=expected.shape)
-        expect.close(f"{name} of {label}", value, expected, rtol=1e-8, hint=hints[name])
+    ref_cache = ref.layers.affine_forward(x, w, b)[1]
+    ref_grads = ref.layers.affine_backward(dout, ref_cache)
+
+    def check(grads):
+        for name, value, expected in zip(("dx", "dw", "db"), grads, ref_grads, strict=True):
+            value = expect.array(value, f"{name} of {label}", shape=expected.shape)
+            expect.close(f"{name} of {label}", value, expected, rtol=1e-8, N=x_shape[0],
+                         hint=HINTS[name])
+        return []
+
+    return pairs.judge_backward(student, BACKWARD, dout, ref_cache, own_cache(student, x, w, b),
+                                label, 3, check)
 
 
 @graded(points=2, cell="test_affine_forward", tags=["affine_forward"], visible=True)
@@ -70,32 +88,41 @@ def affine_forward_any_shape(student, ref):
 @graded(points=3, cell="test_affine_backward", tags=["affine_backward"], visible=True)
 def affine_backward_small(student, ref):
     """affine_backward: dx, dw, db on a small batch of 2-D inputs"""
-    check_backward(student, ref, seed=20, x_shape=(5, 4), M=3)
+    return expect.passed(check_backward(student, ref, seed=20, x_shape=(5, 4), M=3))
 
 
 @graded(points=2, cell="test_affine_backward", tags=["affine_backward"])
 def affine_backward_any_shape(student, ref):
     """affine_backward: dx keeps the shape (N, d_1, ..., d_k) of x; N = 1"""
+    notes = []
     for seed, (x_shape, M) in enumerate([((3, 2, 3, 4), 5), ((1, 7), 2), ((6, 3, 2), 4)]):
-        check_backward(student, ref, seed=30 + seed, x_shape=x_shape, M=M)
+        notes += check_backward(student, ref, seed=30 + seed, x_shape=x_shape, M=M)
+    return expect.passed(notes)
 
 
 @graded(points=1, cell="test_affine_backward", tags=["affine_backward"])
 def affine_backward_numerical(student, ref):
-    """affine_backward: agrees with a numerical gradient of your own affine_forward"""
+    """affine_backward: agrees with numerical gradients of the affine map x_flat @ w + b"""
     x, w, b, dout = affine_problem(40, (2, 3, 2), 3)
-    _, cache = pairs.call_forward(student, FORWARD, (x, w, b), "affine_forward", XWB)
-    grads = pairs.call_backward(student, BACKWARD, dout, cache, "affine_backward", 3)
     inputs = [x, w, b]
-    for k, name in enumerate(("dx", "dw", "db")):
+    numeric = []
+    for k in range(3):
         def f(v, k=k):
             args = list(inputs)
             args[k] = v
-            return expect.array(student.call(FORWARD, *args)[0], "out of affine_forward")
-        numeric = pairs.numerical_gradient(f, inputs[k], dout)
-        value = expect.array(grads[k], name, shape=inputs[k].shape)
-        expect.close(f"{name} against the numerical gradient of your affine_forward", value,
-                     numeric, rtol=1e-6, hint="your forward and backward passes disagree")
+            return ref.layers.affine_forward(*args)[0]
+        numeric.append(pairs.numerical_gradient(f, inputs[k], dout))
+
+    def check(grads):
+        for name, value, expected in zip(("dx", "dw", "db"), grads, numeric, strict=True):
+            value = expect.array(value, name, shape=expected.shape)
+            expect.close(f"{name} against the numerical gradient of the affine map", value,
+                         expected, rtol=1e-6, N=x.shape[0], hint=HINTS[name])
+        return []
+
+    return expect.passed(pairs.judge_backward(
+        student, BACKWARD, dout, ref.layers.affine_forward(x, w, b)[1],
+        own_cache(student, x, w, b), "affine_backward", 3, check))
 
 
 # ----- softmax loss -------------------------------------------------------------------
@@ -107,10 +134,10 @@ def check_softmax(student, ref, seed: int, N: int, C: int, scale: float = 1.0) -
     expect.not_mutated(student, label, {"0": "x", "1": "y"})
     ref_loss, ref_dx = ref.layers.softmax_loss(x, y)
     loss = expect.scalar(loss, f"the loss of {label}")
-    expect.close(f"the loss of {label}", loss, ref_loss, rtol=1e-8,
+    expect.close(f"the loss of {label}", loss, ref_loss, rtol=1e-8, N=N,
                  hint="average -log softmax(x)[i, y[i]] over the N examples")
     dx = expect.array(dx, f"dx of {label}", shape=x.shape)
-    expect.close(f"dx of {label}", dx, ref_dx, rtol=1e-7,
+    expect.close(f"dx of {label}", dx, ref_dx, rtol=1e-7, N=N,
                  hint="the gradient is (softmax(x) - one_hot(y)) / N")
 
 

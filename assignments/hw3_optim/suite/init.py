@@ -70,6 +70,8 @@ def large_layers(name: str) -> Callable:
 
 def reproducible(name: str) -> Callable:
     def test(student, ref):
+        # reproducible draws of the wrong distribution earn nothing: check it first
+        check_variance(student, ref, name, 400, 300, seed=4)
         first = draw(student, name, 40, 30, seed=5)
         again = draw(student, name, 40, 30, seed=5)
         expect.true(np.array_equal(first, again), f"two calls of {name} with generators of "
@@ -79,7 +81,8 @@ def reproducible(name: str) -> Callable:
         expect.true(not np.array_equal(first, other), f"{name} returned the same weights for "
                     "generators of different seeds", "draw the weights from the rng argument")
 
-    test.__doc__ = f"{name}: the same generator state gives the same weights, another state others"
+    test.__doc__ = (f"{name}: the same generator state gives the same weights, another state "
+                    "others (and the weights have the right variance)")
     return test
 
 

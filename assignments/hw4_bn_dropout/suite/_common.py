@@ -12,7 +12,6 @@ from typing import Any
 import numpy as np
 
 from autograder import expect
-from autograder.sandbox.codec import Opaque
 
 NORM = "normalization"
 DROP = "dropout"
@@ -28,19 +27,6 @@ def batch(seed: int, N: int, D: int, loc: float = 3.0,
     return x, rng.uniform(0.5, 2.0, D), rng.standard_normal(D)
 
 
-def _opaque(value: Any, depth: int = 0) -> list[str]:
-    """Type names of values the data-only transport could not carry back."""
-    if isinstance(value, Opaque):
-        return [value.type_name]
-    if depth > 20:
-        return []
-    if isinstance(value, tuple | list):
-        return [n for v in value for n in _opaque(v, depth + 1)]
-    if isinstance(value, dict):
-        return [n for v in value.values() for n in _opaque(v, depth + 1)]
-    return []
-
-
 def forward(student: Any, func: str, args: tuple, label: str, shape: tuple[int, ...],
             arg_names: dict[str, str] | None = None) -> tuple[np.ndarray, Any]:
     """(out, cache) of the student's ``func`` on ``args``: out checked for type and shape,
@@ -48,7 +34,7 @@ def forward(student: Any, func: str, args: tuple, label: str, shape: tuple[int, 
     out, cache = expect.sequence(student.call(func, *args), 2, label)
     expect.not_mutated(student, label, arg_names or XGB)
     out = expect.array(out, f"out of {label}", shape=shape)
-    odd = _opaque(cache)
+    odd = expect.opaque_parts(cache)
     if odd:
         expect.fail(f"the cache returned by {label} holds an object of type {odd[0]}",
                     "keep the cache to numpy arrays, numbers, strings, dicts and tuples")
@@ -66,10 +52,21 @@ def backward3(student: Any, func: str, dout: np.ndarray, cache: Any, label: str,
 
 
 def compare3(label: str, got: tuple[np.ndarray, ...], expected: tuple[np.ndarray, ...],
-             rtol: float, hints: tuple[str | None, str | None, str | None]) -> None:
-    """dx, dgamma, dbeta against expected values, each with its own hint."""
+             rtol: float, hints: tuple[str | None, str | None, str | None],
+             scale: float | None = None, N: int | None = None) -> None:
+    """dx, dgamma, dbeta against expected values, each with its own hint; ``scale`` is
+    the size of dx's terms (rounding of that size is forgiven in dx)."""
     for name, g, e, hint in zip(("dx", "dgamma", "dbeta"), got, expected, hints, strict=True):
-        expect.close(f"{name} of {label}", g, e, rtol=rtol, hint=hint)
+        expect.close(f"{name} of {label}", g, e, rtol=rtol, hint=hint, N=N,
+                     scale=scale if name == "dx" else None)
+
+
+def dx_scale(cache: dict, dout: np.ndarray) -> float:
+    """The size of the terms whose sum is a normalization layer's dx, from the reference
+    cache: gamma / std times dout times (1 + xhat^2), at their largest."""
+    std = np.sqrt(np.min(cache["var"]) + cache["eps"])
+    xhat = float(np.max(np.abs(cache["xhat"])))
+    return float(np.max(np.abs(cache["gamma"])) * np.max(np.abs(dout)) * (1 + xhat**2) / std)
 
 
 def numerical_gradient(f: Any, x: np.ndarray, dout: np.ndarray, h: float = 1e-5) -> np.ndarray:

@@ -10,6 +10,7 @@ import numpy as np
 
 from autograder import expect
 from autograder.expect import Failure
+from autograder.sandbox.student import StudentError
 from autograder.suite import graded
 
 _spec = importlib.util.spec_from_file_location("_hw4_suite_common",
@@ -77,10 +78,22 @@ def dropout_statistics(student, ref):
                 "same mask", "without a seed every call must draw a fresh mask")
 
 
+def drops_units(student, x: np.ndarray, p: float, seed: int, label: str) -> np.ndarray:
+    """The student's train-mode output, which must drop some units and keep others (a
+    dropout that never drops, or drops everything, earns nothing on tests about it)."""
+    out, _ = call_forward(student, x, {"p": p, "mode": "train", "seed": seed}, label)
+    dropped = (out == 0) & (x != 0)
+    expect.true(bool(np.any(dropped)) and not np.all(out == 0),
+                f"{label} {'drops every unit' if np.all(out == 0) else 'drops no unit'}",
+                "in train mode, keep each unit with probability p and zero the others")
+    return out
+
+
 @graded(points=2, cell="test_dropout_forward", tags=["dropout_forward"])
 def dropout_test_mode(student, ref):
-    """dropout_forward: test mode returns the input unchanged"""
+    """dropout_forward: test mode returns the input unchanged (train mode drops units)"""
     x = np.random.default_rng(410).standard_normal((7, 5))
+    drops_units(student, x, 0.5, 3, "dropout_forward in train mode (p=0.5)")
     for p in (0.3, 1.0):
         label = f"dropout_forward in test mode (p={p})"
         out, _ = call_forward(student, x, {"p": p, "mode": "test", "seed": 1}, label)
@@ -95,18 +108,32 @@ def dropout_backward_mask(student, ref):
     test mode"""
     rng = np.random.default_rng(420)
     x, dout = rng.standard_normal((9, 6)), rng.standard_normal((9, 6))
+    notes = []
     for p, mode in ((0.6, "train"), (0.6, "test")):
         param = {"p": p, "mode": mode, "seed": 23}
-        label = f"dropout_forward in {mode} mode (p={p})"
-        _, cache = call_forward(student, x, param, label)
-        dx = student.call(BWD, dout, cache)
-        expect.not_mutated(student, "dropout_backward", {"0": "dout"})
-        dx = expect.array(dx, f"dx of dropout_backward ({mode} mode)", shape=x.shape)
         _, ref_cache = ref.dropout.dropout_forward(x, dict(param))
         expected = ref.dropout.dropout_backward(dout, ref_cache)
-        expect.close(f"dx of dropout_backward ({mode} mode)", dx, expected, rtol=1e-12,
-                     hint="multiply dout by the mask stored in the cache by the forward pass"
-                     if mode == "train" else "in test mode the layer is the identity")
+        label = f"dx of dropout_backward ({mode} mode)"
+
+        def check(dx, expected=expected, label=label, mode=mode):
+            expect.not_mutated(student, "dropout_backward", {"0": "dout"})
+            dx = expect.array(dx, label, shape=x.shape)
+            expect.close(label, dx, expected, rtol=1e-12,
+                         hint="multiply dout by the mask stored in the cache by the forward "
+                              "pass" if mode == "train" else
+                              "in test mode the layer is the identity")
+
+        try:  # on the reference's cache, so that a forward bug costs no backward points
+            check(student.call(BWD, dout, ref_cache))
+        except (Failure, StudentError) as first:
+            try:  # a cache laid out otherwise: the student's own forward pass's
+                _, cache = call_forward(student, x, param, f"dropout_forward ({mode} mode)")
+                check(student.call(BWD, dout, cache))
+            except (Failure, StudentError):
+                raise first from None
+            notes.append(f"dropout_backward ({mode} mode): judged on the cache of your own "
+                         "forward pass, whose layout differs from the given one")
+    return expect.passed(notes)
 
 
 @graded(points=2, cell="test_dropout_backward", tags=["dropout_backward", "dropout_forward"])
@@ -115,6 +142,7 @@ def dropout_backward_numerical(student, ref):
     rng = np.random.default_rng(430)
     x, dout = rng.standard_normal((5, 4)), rng.standard_normal((5, 4))
     param = {"p": 0.7, "mode": "train", "seed": 31}
+    drops_units(student, x, 0.7, 31, "dropout_forward (p=0.7)")
     _, cache = call_forward(student, x, param, "dropout_forward (p=0.7)")
     dx = expect.array(student.call(BWD, dout, cache), "dx of dropout_backward", shape=x.shape)
 

@@ -25,6 +25,8 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from bench.timing import call_seconds
+
 
 def build(spec: str, kwargs: dict[str, Any]) -> tuple[Callable[[], object], dict[str, Any]]:
     """Call the factory ``module:function`` with ``kwargs``."""
@@ -37,13 +39,7 @@ def time_block(fn: Callable[[], object], block: int, settle: float,
                warm_up: bool) -> dict[str, Any]:
     time.sleep(settle)
     start = time.perf_counter()
-    if warm_up:
-        fn()
-    seconds = []
-    for _ in range(block):
-        t0 = time.perf_counter()
-        fn()
-        seconds.append(time.perf_counter() - t0)
+    seconds = call_seconds(fn, block, warm_up)
     return {"seconds": seconds, "start": start, "end": time.perf_counter()}
 
 

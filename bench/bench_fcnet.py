@@ -14,6 +14,7 @@ with reg=0, to show what the L2 term costs (numpy's single-threaded passes over 
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from contextlib import ExitStack
 
@@ -56,7 +57,8 @@ def step_numbers(info: dict) -> list[float]:
 
 def compare(label: str, baseline: str, ours: Timing, base: Timing, target: float | None,
             note: str) -> dict:
-    """One row: ratio = baseline_s / ours_s; the note says ours / baseline (and the target)."""
+    """One row: ratio = baseline_s / ours_s; the note says ours / baseline (and the target)
+    and the machine's load (1-minute load average when the row is made: 2 cores)."""
     low, high = ratio_range(ours, base)
     measured = (f"ours {ours.median / base.median:.2f}x baseline (rounds {low:.2f}-"
                 f"{high:.2f}x)")
@@ -64,7 +66,7 @@ def compare(label: str, baseline: str, ours: Timing, base: Timing, target: float
         measured = f"target ours <= {target}x baseline: {measured}"
     return {"benchmark": label, "baseline": baseline, "baseline_s": base.median,
             "ours_s": ours.median, "ratio": base.median / ours.median,
-            "note": f"{measured}; {note}"}
+            "note": f"{measured}; {note}; load average {os.getloadavg()[0]:.1f}"}
 
 
 def missing_torch_row(label: str, ours_s: float) -> dict:

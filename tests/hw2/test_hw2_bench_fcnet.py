@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,8 +22,8 @@ CONTRACT = {"benchmark", "baseline", "baseline_s", "ours_s", "ratio", "note"}
 
 
 def check_rows(rows: list[dict], labels: list[str]) -> None:
-    """Every row has the bench/__main__.py keys; timed rows have ratio = baseline / ours;
-    the others say that torch is not installed."""
+    """Every row has the bench/__main__.py keys; timed rows have ratio = baseline / ours
+    and say the machine's load; the others say that torch is not installed."""
     assert [row["benchmark"] for row in rows] == labels
     for row in rows:
         assert CONTRACT <= set(row) and row["ours_s"] > 0
@@ -31,7 +32,8 @@ def check_rows(rows: list[dict], labels: list[str]) -> None:
         else:
             assert row["baseline_s"] > 0
             assert math.isclose(row["ratio"], row["baseline_s"] / row["ours_s"])
-            assert "rounds" in row["note"]
+            assert "rounds" in row["note"] and re.search(r"; load average \d+\.\d$",
+                                                          row["note"])
 
 
 def test_step_rows_for_both_dtypes():

@@ -9,6 +9,10 @@ of all ``repeats`` x ``BLOCK`` calls, in wall time. The note gives the range of 
 over the rounds as well. Targets (issue 26): ours <= 1.25x the necessary products and
 <= 1.0x PyTorch's time, in both precisions. A third row per precision times the same step
 with reg=0, to show what the L2 term costs (numpy's single-threaded passes over W1).
+
+``python -m bench.bench_fcnet [repeats] --single-thread`` runs every library on one
+thread and times each worker's CPU time instead: on a machine that others keep busy, wall
+times with two threads a library measure mostly the waiting.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ BLOCK = 10  # timed calls per workload and round
 DTYPES = ("float64", "float32")
 # The PyTorch worker uses numpy only to build the parameters: no BLAS pool of its own.
 TORCH_ENV = {"OPENBLAS_NUM_THREADS": "1"}
+# --single-thread: every library on one thread (numpy's BLAS, PyTorch's OpenMP pool)
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 FACTORY = "bench.fcnet_workloads:{}"
 # How closely PyTorch's numbers must match ours: proof that both time the same work.
 RTOL = {"float64": 1e-9, "float32": 1e-4}
@@ -36,10 +42,13 @@ def torch_available() -> bool:
     return importlib.util.find_spec("torch") is not None
 
 
-def start_workers(stack: ExitStack, with_torch: bool) -> tuple[Worker, Worker | None]:
-    """The numpy worker and, when ``with_torch``, the PyTorch worker (closed by ``stack``)."""
-    ours = stack.enter_context(Worker())
-    return ours, (stack.enter_context(Worker(TORCH_ENV)) if with_torch else None)
+def start_workers(stack: ExitStack, with_torch: bool,
+                  single_thread: bool = False) -> tuple[Worker, Worker | None]:
+    """The numpy worker and, when ``with_torch``, the PyTorch worker (closed by ``stack``);
+    with ``single_thread`` both run every library on one thread."""
+    ours = stack.enter_context(Worker(ONE_THREAD if single_thread else None))
+    theirs = Worker(ONE_THREAD if single_thread else TORCH_ENV) if with_torch else None
+    return ours, (stack.enter_context(theirs) if theirs is not None else None)
 
 
 def check_same(what: str, ours: list[float], theirs: list[float], dtype: str) -> None:
@@ -74,11 +83,14 @@ def missing_torch_row(label: str, ours_s: float) -> dict:
             "ours_s": ours_s, "ratio": float("nan"), "note": "torch not installed"}
 
 
-def run(repeats: int = 5) -> list[dict]:
-    """Time one training step in float64 and float32 against both baselines."""
+def run(repeats: int = 5, single_thread: bool = False) -> list[dict]:
+    """Time one training step in float64 and float32 against both baselines: in wall time
+    with each library's default threads or, with ``single_thread``, in each worker's CPU
+    time with one thread everywhere (what a busy machine can still measure: CPU time
+    leaves out the time other processes hold the cores)."""
     with_torch = torch_available()
     with ExitStack() as stack:
-        ours, torch_worker = start_workers(stack, with_torch)
+        ours, torch_worker = start_workers(stack, with_torch, single_thread)
         jobs, infos = [], {}
         for dtype in DTYPES:
             for kind, factory, kwargs in (("step", "numpy_step", {}),
@@ -92,14 +104,15 @@ def run(repeats: int = 5) -> list[dict]:
                                                            FACTORY.format("torch_step"),
                                                            dtype=dtype)
                 jobs.append((torch_worker, f"step-{dtype}"))
-        timings = iter(take_turns(jobs, repeats, BLOCK))
+        timings = iter(take_turns(jobs, repeats, BLOCK, cpu=single_thread))
     rows = []
     for dtype in DTYPES:
         step, products, no_l2 = next(timings), next(timings), next(timings)
         numpy_info = infos["step", dtype]
         label = (f"hw2 FullyConnectedNet training step (N={work.N}, D={work.D}, hidden "
                  f"{work.HIDDEN}, C={work.C}, reg={work.REG:g}, {dtype})")
-        threads = f"wall time; numpy {numpy_info['threads']} BLAS threads"
+        clock = "CPU time" if single_thread else "wall time"
+        threads = f"{clock}; numpy {numpy_info['threads']} BLAS threads"
         baseline = f"its {infos['products', dtype]['products']} necessary matrix products"
         rows.append(compare(label, baseline, step, products, TARGET_PRODUCTS, threads))
         rows.append(compare(label.replace(f"reg={work.REG:g}", "reg=0: no L2 term"), baseline,
@@ -119,4 +132,5 @@ def run(repeats: int = 5) -> list[dict]:
 if __name__ == "__main__":
     from bench.__main__ import table
 
-    print(table(run(int(sys.argv[1]) if len(sys.argv) > 1 else 5)))
+    numbers = [arg for arg in sys.argv[1:] if arg != "--single-thread"]
+    print(table(run(int(numbers[0]) if numbers else 5, "--single-thread" in sys.argv)))

@@ -86,18 +86,19 @@ class Timing:
 
 
 def take_turns(jobs: Sequence[tuple[Worker, str]], repeats: int, block: int,
-               settle: float = SETTLE_S, warm_up: bool = True) -> list[Timing]:
+               settle: float = SETTLE_S, warm_up: bool = True, cpu: bool = False
+               ) -> list[Timing]:
     """Time each (worker, workload) for ``repeats`` rounds; in each round every one in turn
     waits ``settle`` seconds, makes one untimed call (when ``warm_up``), then ``block``
-    timed calls, each timed alone. Within a block a workload runs back to back, as in a
-    training loop."""
+    timed calls, each timed alone (wall time, or the worker's CPU time when ``cpu``).
+    Within a block a workload runs back to back, as in a training loop."""
     if repeats < 1 or block < 1:
         raise ValueError(f"repeats and block must be >= 1, got {repeats} and {block}")
     timings = [Timing() for _ in jobs]
     for _ in range(repeats):
         for (worker, name), timing in zip(jobs, timings, strict=True):
             answer = worker.ask({"op": "time", "name": name, "block": block,
-                                 "settle": settle, "warm_up": warm_up})
+                                 "settle": settle, "warm_up": warm_up, "cpu": cpu})
             timing.seconds += answer["seconds"]
             timing.blocks.append((answer["start"], answer["end"]))
             timing.block_medians.append(statistics.median(answer["seconds"]))

@@ -4,9 +4,10 @@
 
 * ``{"op": "build", "name": n, "factory": "module:function", "kwargs": {...}}`` calls the
   factory, which returns a callable or ``(callable, info)``; answers ``{"info": info}``;
-* ``{"op": "time", "name": n, "block": k, "settle": s, "warm_up": w}`` sleeps ``s``
-  seconds (so that worker threads of any library go idle), makes one untimed call when
-  ``w``, then ``k`` timed calls; answers ``{"seconds": [...], "start": t0, "end": t1}``
+* ``{"op": "time", "name": n, "block": k, "settle": s, "warm_up": w, "cpu": c}`` sleeps
+  ``s`` seconds (so that worker threads of any library go idle), makes one untimed call
+  when ``w``, then ``k`` timed calls, in wall time or, when ``c``, in the process's CPU
+  time; answers ``{"seconds": [...], "start": t0, "end": t1}``
   (``time.perf_counter`` readings around the block: CLOCK_MONOTONIC, comparable across
   processes on Linux);
 * ``{"op": "quit"}`` ends the process.
@@ -35,11 +36,11 @@ def build(spec: str, kwargs: dict[str, Any]) -> tuple[Callable[[], object], dict
     return made if isinstance(made, tuple) else (made, {})
 
 
-def time_block(fn: Callable[[], object], block: int, settle: float,
-               warm_up: bool) -> dict[str, Any]:
+def time_block(fn: Callable[[], object], block: int, settle: float, warm_up: bool,
+               cpu: bool = False) -> dict[str, Any]:
     time.sleep(settle)
     start = time.perf_counter()
-    seconds = call_seconds(fn, block, warm_up)
+    seconds = call_seconds(fn, block, warm_up, time.process_time if cpu else time.perf_counter)
     return {"seconds": seconds, "start": start, "end": time.perf_counter()}
 
 
@@ -57,7 +58,8 @@ def main() -> int:
                 answer: dict[str, Any] = {"info": info}
             else:
                 answer = time_block(workloads[request["name"]], request["block"],
-                                    request["settle"], request["warm_up"])
+                                    request["settle"], request["warm_up"],
+                                    request.get("cpu", False))
         except Exception:  # noqa: BLE001 - the coordinator raises it with this traceback
             answer = {"error": traceback.format_exc()}
         print(json.dumps(answer), file=answers, flush=True)

@@ -50,6 +50,17 @@ def test_step_rows_for_both_dtypes():
     assert all("PyTorch" in row["baseline"] for row in rows[2::3])
 
 
+def test_single_thread_rows_in_cpu_time():
+    """Does the --single-thread mode time every library on one thread, in CPU time?"""
+    rows = bench_fcnet.run(repeats=1, single_thread=True)
+    check_rows(rows, [row["benchmark"] for row in rows])
+    assert len(rows) == 6
+    for row in rows:
+        if not math.isnan(row["baseline_s"]):
+            assert "CPU time; numpy 1 BLAS threads" in row["note"]
+            assert "PyTorch" not in row["baseline"] or "PyTorch 1 threads" in row["note"]
+
+
 def test_epoch_rows_for_both_dtypes():
     """Does the epoch bench give one row per dtype for a small training set?"""
     rows = bench_fcnet_epoch.run(repeats=1, train_size=600)

@@ -67,6 +67,10 @@ def test_epoch_rows_for_both_dtypes():
     check_rows(rows, [row["benchmark"] for row in rows])
     assert len(rows) == 2 and "float64" in rows[0]["benchmark"]
     assert "600 + 1,000 random 32x32x3 images" in rows[1]["benchmark"]
+    single = bench_fcnet_epoch.run(repeats=1, train_size=400, single_thread=True)
+    check_rows(single, [row["benchmark"] for row in single])
+    assert all("CPU time; numpy 1 BLAS threads" in row["note"] for row in single
+               if not math.isnan(row["baseline_s"]))
 
 
 def test_runs_without_torch():

@@ -7,8 +7,10 @@ import time
 from collections.abc import Callable
 
 
-def median_seconds(fn: Callable[[], object], repeats: int, warm_up: bool = True) -> float:
-    """Median wall time of ``repeats`` calls of ``fn``, after one untimed call unless
+def call_seconds(fn: Callable[[], object], repeats: int, warm_up: bool = True,
+                 clock: Callable[[], float] = time.perf_counter) -> list[float]:
+    """Time of each of ``repeats`` calls of ``fn`` on ``clock`` (wall time by default;
+    ``time.process_time`` for the process's CPU time), after one untimed call unless
     ``warm_up`` is False."""
     if repeats < 1:
         raise ValueError(f"repeats must be >= 1, got {repeats}")
@@ -16,7 +18,12 @@ def median_seconds(fn: Callable[[], object], repeats: int, warm_up: bool = True)
         fn()
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = clock()
         fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        times.append(clock() - start)
+    return times
+
+
+def median_seconds(fn: Callable[[], object], repeats: int, warm_up: bool = True) -> float:
+    """Median wall time of ``repeats`` calls of ``fn`` (see ``call_seconds``)."""
+    return statistics.median(call_seconds(fn, repeats, warm_up))

@@ -66,7 +66,7 @@ def relu_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         cache: what relu_backward needs (x).
     """
     x = np.asarray(x)
-    out = np.zeros(x.shape)
+    out = None  # your output, with x's shape
     # YOUR CODE HERE
     raise NotImplementedError("relu_forward is not implemented yet")
     cache = x
@@ -87,7 +87,7 @@ def relu_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """
     x = cache
     dout = _check_dout("relu_backward", dout, x.shape)
-    dx = np.zeros(x.shape)
+    dx = None  # your gradient, with x's shape
     # YOUR CODE HERE
     raise NotImplementedError("relu_backward is not implemented yet")
     return dx
@@ -109,7 +109,7 @@ def sigmoid_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     overflow, i.e. where its exponent is <= 0 (``np.where`` and ``np.abs`` help).
     """
     x = np.asarray(x)
-    out = np.zeros(x.shape)
+    out = None  # your output, with x's shape
     # YOUR CODE HERE
     raise NotImplementedError("sigmoid_forward is not implemented yet")
     cache = out
@@ -128,7 +128,7 @@ def sigmoid_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """
     out = cache
     dout = _check_dout("sigmoid_backward", dout, out.shape)
-    dx = np.zeros(out.shape)
+    dx = None  # your gradient, with x's shape
     # YOUR CODE HERE
     raise NotImplementedError("sigmoid_backward is not implemented yet")
     return dx
@@ -146,7 +146,7 @@ def tanh_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         cache: what tanh_backward needs.
     """
     x = np.asarray(x)
-    out = np.zeros(x.shape)
+    out = None  # your output, with x's shape
     # YOUR CODE HERE
     raise NotImplementedError("tanh_forward is not implemented yet")
     cache = out
@@ -165,7 +165,7 @@ def tanh_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """
     out = cache
     dout = _check_dout("tanh_backward", dout, out.shape)
-    dx = np.zeros(out.shape)
+    dx = None  # your gradient, with x's shape
     # YOUR CODE HERE
     raise NotImplementedError("tanh_backward is not implemented yet")
     return dx
@@ -186,7 +186,7 @@ def leaky_relu_forward(x: np.ndarray,
     """
     x = np.asarray(x)
     alpha = _check_alpha("leaky_relu_forward", alpha)
-    out = np.zeros(x.shape)
+    out = None  # your output, with x's shape
     # YOUR CODE HERE
     raise NotImplementedError("leaky_relu_forward is not implemented yet")
     cache = (x, alpha)
@@ -205,7 +205,7 @@ def leaky_relu_backward(dout: np.ndarray, cache: tuple[np.ndarray, float]) -> np
     """
     x, alpha = cache
     dout = _check_dout("leaky_relu_backward", dout, x.shape)
-    dx = np.zeros(x.shape)
+    dx = None  # your gradient, with x's shape
     # YOUR CODE HERE
     raise NotImplementedError("leaky_relu_backward is not implemented yet")
     return dx
@@ -230,7 +230,7 @@ def elu_forward(x: np.ndarray,
     """
     x = np.asarray(x)
     alpha = _check_alpha("elu_forward", alpha)
-    out = np.zeros(x.shape)
+    out = None  # your output, with x's shape
     # YOUR CODE HERE
     raise NotImplementedError("elu_forward is not implemented yet")
     cache = (x, out, alpha)
@@ -251,7 +251,7 @@ def elu_backward(dout: np.ndarray, cache: tuple[np.ndarray, np.ndarray, float]) 
     """
     x, out, alpha = cache
     dout = _check_dout("elu_backward", dout, x.shape)
-    dx = np.zeros(x.shape)
+    dx = None  # your gradient, with x's shape
     # YOUR CODE HERE
     raise NotImplementedError("elu_backward is not implemented yet")
     return dx
@@ -272,7 +272,7 @@ def softplus_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     overflow as ``np.logaddexp(a, b)``. (For x = 1000 the answer is 1000, not inf.)
     """
     x = np.asarray(x)
-    out = np.zeros(x.shape)
+    out = None  # your output, with x's shape
     # YOUR CODE HERE
     raise NotImplementedError("softplus_forward is not implemented yet")
     cache = x
@@ -293,7 +293,7 @@ def softplus_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """
     x = cache
     dout = _check_dout("softplus_backward", dout, x.shape)
-    dx = np.zeros(x.shape)
+    dx = None  # your gradient, with x's shape
     # YOUR CODE HERE
     raise NotImplementedError("softplus_backward is not implemented yet")
     return dx
@@ -311,7 +311,7 @@ def gelu_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         cache: what gelu_backward needs.
     """
     x = np.asarray(x)
-    out = np.zeros(x.shape)
+    out = None  # your output, with x's shape
     # YOUR CODE HERE
     raise NotImplementedError("gelu_forward is not implemented yet")
     cache = x
@@ -334,7 +334,7 @@ def gelu_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """
     x = cache
     dout = _check_dout("gelu_backward", dout, x.shape)
-    dx = np.zeros(x.shape)
+    dx = None  # your gradient, with x's shape
     # YOUR CODE HERE
     raise NotImplementedError("gelu_backward is not implemented yet")
     return dx

@@ -65,7 +65,7 @@ def relu_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         cache: what relu_backward needs (x).
     """
     x = np.asarray(x)
-    out = np.zeros(x.shape)
+    out = None  # your output, with x's shape
     out = np.maximum(x, 0)
     cache = x
     return out, cache
@@ -85,7 +85,7 @@ def relu_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """
     x = cache
     dout = _check_dout("relu_backward", dout, x.shape)
-    dx = np.zeros(x.shape)
+    dx = None  # your gradient, with x's shape
     dx = dout * (x > 0)
     return dx
 
@@ -106,7 +106,7 @@ def sigmoid_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     overflow, i.e. where its exponent is <= 0 (``np.where`` and ``np.abs`` help).
     """
     x = np.asarray(x)
-    out = np.zeros(x.shape)
+    out = None  # your output, with x's shape
     e = np.exp(-np.abs(x))  # in (0, 1]: never overflows
     out = np.where(x >= 0, 1, e) / (1 + e)
     cache = out
@@ -125,7 +125,7 @@ def sigmoid_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """
     out = cache
     dout = _check_dout("sigmoid_backward", dout, out.shape)
-    dx = np.zeros(out.shape)
+    dx = None  # your gradient, with x's shape
     dx = dout * out * (1 - out)
     return dx
 
@@ -142,7 +142,7 @@ def tanh_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         cache: what tanh_backward needs.
     """
     x = np.asarray(x)
-    out = np.zeros(x.shape)
+    out = None  # your output, with x's shape
     out = np.tanh(x)
     cache = out
     return out, cache
@@ -160,7 +160,7 @@ def tanh_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """
     out = cache
     dout = _check_dout("tanh_backward", dout, out.shape)
-    dx = np.zeros(out.shape)
+    dx = None  # your gradient, with x's shape
     dx = dout * (1 - out * out)
     return dx
 
@@ -180,7 +180,7 @@ def leaky_relu_forward(x: np.ndarray,
     """
     x = np.asarray(x)
     alpha = _check_alpha("leaky_relu_forward", alpha)
-    out = np.zeros(x.shape)
+    out = None  # your output, with x's shape
     out = np.where(x > 0, x, alpha * x)
     cache = (x, alpha)
     return out, cache
@@ -198,7 +198,7 @@ def leaky_relu_backward(dout: np.ndarray, cache: tuple[np.ndarray, float]) -> np
     """
     x, alpha = cache
     dout = _check_dout("leaky_relu_backward", dout, x.shape)
-    dx = np.zeros(x.shape)
+    dx = None  # your gradient, with x's shape
     dx = np.where(x > 0, dout, alpha * dout)
     return dx
 
@@ -222,7 +222,7 @@ def elu_forward(x: np.ndarray,
     """
     x = np.asarray(x)
     alpha = _check_alpha("elu_forward", alpha)
-    out = np.zeros(x.shape)
+    out = None  # your output, with x's shape
     out = np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
     cache = (x, out, alpha)
     return out, cache
@@ -242,7 +242,7 @@ def elu_backward(dout: np.ndarray, cache: tuple[np.ndarray, np.ndarray, float]) 
     """
     x, out, alpha = cache
     dout = _check_dout("elu_backward", dout, x.shape)
-    dx = np.zeros(x.shape)
+    dx = None  # your gradient, with x's shape
     dx = np.where(x > 0, dout, dout * (out + alpha))
     return dx
 
@@ -262,7 +262,7 @@ def softplus_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     overflow as ``np.logaddexp(a, b)``. (For x = 1000 the answer is 1000, not inf.)
     """
     x = np.asarray(x)
-    out = np.zeros(x.shape)
+    out = None  # your output, with x's shape
     out = np.logaddexp(0, x)
     cache = x
     return out, cache
@@ -282,7 +282,7 @@ def softplus_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """
     x = cache
     dout = _check_dout("softplus_backward", dout, x.shape)
-    dx = np.zeros(x.shape)
+    dx = None  # your gradient, with x's shape
     dx = dout * sigmoid_forward(x)[0]
     return dx
 
@@ -299,7 +299,7 @@ def gelu_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         cache: what gelu_backward needs.
     """
     x = np.asarray(x)
-    out = np.zeros(x.shape)
+    out = None  # your output, with x's shape
     t = np.tanh(GELU_C * (x + GELU_A * x**3))
     out = 0.5 * x * (1 + t)
     cache = x
@@ -322,7 +322,7 @@ def gelu_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """
     x = cache
     dout = _check_dout("gelu_backward", dout, x.shape)
-    dx = np.zeros(x.shape)
+    dx = None  # your gradient, with x's shape
     t = np.tanh(GELU_C * (x + GELU_A * x**3))
     du_dx = GELU_C * (1 + 3 * GELU_A * x * x)
     dx = dout * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du_dx)

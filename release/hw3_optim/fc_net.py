@@ -193,10 +193,20 @@ class FullyConnectedNet:
             return scores
 
         loss, grads = 0.0, {}
-        loss, dscores = softmax_loss(scores, y)
-        dh, grads[f"W{L}"], grads[f"b{L}"] = affine_backward(dscores, caches.pop())
-        for i in range(L - 1, 0, -1):
-            dh, grads[f"W{i}"], grads[f"b{i}"] = affine_activation_backward(dh, caches.pop())
+        loss, dh = softmax_loss(scores, y)
+        for i in range(L, 1, -1):  # layers L, ..., 2 pass dh on to the layer below
+            backward = affine_backward if i == L else affine_activation_backward
+            dh, grads[f"W{i}"], grads[f"b{i}"] = backward(dh, caches.pop())
+        # Layer 1 takes the data X, whose gradient nothing uses: of affine_backward's three
+        # results only dW1 and db1 are needed, so they are computed here without dX
+        # (dX = dh @ W1.T would cost as much as the forward product X @ W1, the step's
+        # largest).
+        cache = caches.pop()
+        if L > 1:  # layer 1 is a sandwich: back through its activation first
+            _, act_backward = get_activation(self.activation)
+            dh = act_backward(dh, cache[1])
+        grads["W1"] = X.reshape(X.shape[0], -1).T @ dh
+        grads["b1"] = dh.sum(axis=0)
         if self.reg:
             for i in range(1, L + 1):
                 W, dW = self.params[f"W{i}"], grads[f"W{i}"]

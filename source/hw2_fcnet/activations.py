@@ -66,7 +66,7 @@ def relu_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         cache: what relu_backward needs (x).
     """
     x = np.asarray(x)
-    out = np.zeros(x.shape)
+    out = None  # your output, with x's shape
     ### BEGIN SOLUTION
     out = np.maximum(x, 0)
     ### END SOLUTION
@@ -88,7 +88,7 @@ def relu_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """
     x = cache
     dout = _check_dout("relu_backward", dout, x.shape)
-    dx = np.zeros(x.shape)
+    dx = None  # your gradient, with x's shape
     ### BEGIN SOLUTION
     dx = dout * (x > 0)
     ### END SOLUTION
@@ -111,7 +111,7 @@ def sigmoid_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     overflow, i.e. where its exponent is <= 0 (``np.where`` and ``np.abs`` help).
     """
     x = np.asarray(x)
-    out = np.zeros(x.shape)
+    out = None  # your output, with x's shape
     ### BEGIN SOLUTION
     e = np.exp(-np.abs(x))  # in (0, 1]: never overflows
     out = np.where(x >= 0, 1, e) / (1 + e)
@@ -132,7 +132,7 @@ def sigmoid_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """
     out = cache
     dout = _check_dout("sigmoid_backward", dout, out.shape)
-    dx = np.zeros(out.shape)
+    dx = None  # your gradient, with x's shape
     ### BEGIN SOLUTION
     dx = dout * out * (1 - out)
     ### END SOLUTION
@@ -151,7 +151,7 @@ def tanh_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         cache: what tanh_backward needs.
     """
     x = np.asarray(x)
-    out = np.zeros(x.shape)
+    out = None  # your output, with x's shape
     ### BEGIN SOLUTION
     out = np.tanh(x)
     ### END SOLUTION
@@ -171,7 +171,7 @@ def tanh_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """
     out = cache
     dout = _check_dout("tanh_backward", dout, out.shape)
-    dx = np.zeros(out.shape)
+    dx = None  # your gradient, with x's shape
     ### BEGIN SOLUTION
     dx = dout * (1 - out * out)
     ### END SOLUTION
@@ -193,7 +193,7 @@ def leaky_relu_forward(x: np.ndarray,
     """
     x = np.asarray(x)
     alpha = _check_alpha("leaky_relu_forward", alpha)
-    out = np.zeros(x.shape)
+    out = None  # your output, with x's shape
     ### BEGIN SOLUTION
     out = np.where(x > 0, x, alpha * x)
     ### END SOLUTION
@@ -213,7 +213,7 @@ def leaky_relu_backward(dout: np.ndarray, cache: tuple[np.ndarray, float]) -> np
     """
     x, alpha = cache
     dout = _check_dout("leaky_relu_backward", dout, x.shape)
-    dx = np.zeros(x.shape)
+    dx = None  # your gradient, with x's shape
     ### BEGIN SOLUTION
     dx = np.where(x > 0, dout, alpha * dout)
     ### END SOLUTION
@@ -239,7 +239,7 @@ def elu_forward(x: np.ndarray,
     """
     x = np.asarray(x)
     alpha = _check_alpha("elu_forward", alpha)
-    out = np.zeros(x.shape)
+    out = None  # your output, with x's shape
     ### BEGIN SOLUTION
     out = np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
     ### END SOLUTION
@@ -261,7 +261,7 @@ def elu_backward(dout: np.ndarray, cache: tuple[np.ndarray, np.ndarray, float]) 
     """
     x, out, alpha = cache
     dout = _check_dout("elu_backward", dout, x.shape)
-    dx = np.zeros(x.shape)
+    dx = None  # your gradient, with x's shape
     ### BEGIN SOLUTION
     dx = np.where(x > 0, dout, dout * (out + alpha))
     ### END SOLUTION
@@ -283,7 +283,7 @@ def softplus_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     overflow as ``np.logaddexp(a, b)``. (For x = 1000 the answer is 1000, not inf.)
     """
     x = np.asarray(x)
-    out = np.zeros(x.shape)
+    out = None  # your output, with x's shape
     ### BEGIN SOLUTION
     out = np.logaddexp(0, x)
     ### END SOLUTION
@@ -305,7 +305,7 @@ def softplus_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """
     x = cache
     dout = _check_dout("softplus_backward", dout, x.shape)
-    dx = np.zeros(x.shape)
+    dx = None  # your gradient, with x's shape
     ### BEGIN SOLUTION
     dx = dout * sigmoid_forward(x)[0]
     ### END SOLUTION
@@ -324,7 +324,7 @@ def gelu_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         cache: what gelu_backward needs.
     """
     x = np.asarray(x)
-    out = np.zeros(x.shape)
+    out = None  # your output, with x's shape
     ### BEGIN SOLUTION
     t = np.tanh(GELU_C * (x + GELU_A * x**3))
     out = 0.5 * x * (1 + t)
@@ -349,7 +349,7 @@ def gelu_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """
     x = cache
     dout = _check_dout("gelu_backward", dout, x.shape)
-    dx = np.zeros(x.shape)
+    dx = None  # your gradient, with x's shape
     ### BEGIN SOLUTION
     t = np.tanh(GELU_C * (x + GELU_A * x**3))
     du_dx = GELU_C * (1 + 3 * GELU_A * x * x)

@@ -77,6 +77,19 @@ def affine_activation_backward(dout: np.ndarray,
     return affine_backward(da, affine_cache)
 
 
+def affine_param_backward(dout: np.ndarray,
+                          cache: tuple[np.ndarray, np.ndarray, np.ndarray]
+                          ) -> tuple[np.ndarray, np.ndarray]:
+    """``affine_backward`` without dx: (dw (D, M), db (M,)), for a layer whose input needs
+    no gradient.
+
+    The first layer's input is the data X, and nothing uses dX: it would cost as much as
+    the forward product X @ W1, the largest of a training step.
+    """
+    x, _, _ = cache
+    return x.reshape(x.shape[0], -1).T @ dout, dout.sum(axis=0)
+
+
 # ----- new: the sandwich with a normalization layer ---------------------------------------
 def affine_norm_activation_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray,
                                    gamma: np.ndarray, beta: np.ndarray,
@@ -309,25 +322,49 @@ class FullyConnectedNet:
             return scores
 
         grads: dict[str, np.ndarray] = {}
-        loss, dscores = softmax_loss(scores, y)
-        dh, grads[f"W{L}"], grads[f"b{L}"] = affine_backward(dscores, caches.pop())
+        loss, dh = softmax_loss(scores, y)
+        # Layer 1's input is the data X, whose gradient nothing uses: layer 1 goes back to
+        # the gradient of its affine output only and gets dW1, db1 from affine_param_backward.
+        if L == 1:
+            grads["W1"], grads["b1"] = affine_param_backward(dh, caches.pop())
+        else:
+            dh, grads[f"W{L}"], grads[f"b{L}"] = affine_backward(dh, caches.pop())
         for i in range(L - 1, 0, -1):
             if self.use_dropout:
                 ### BEGIN SOLUTION
                 dh = dropout_backward(dh, caches.pop())
                 ### END SOLUTION
-            if self.normalization is None:
+            if self.normalization is None and i > 1:
                 dh, grads[f"W{i}"], grads[f"b{i}"] = affine_activation_backward(dh, caches.pop())
+            elif self.normalization is None:
+                affine_cache, act_cache, activation = caches.pop()
+                _, act_backward = get_activation(activation)
+                grads["W1"], grads["b1"] = affine_param_backward(act_backward(dh, act_cache),
+                                                                 affine_cache)
             else:
+                # Calling the sandwich is right for layer 1 too (it also computes dX, unused).
                 ### BEGIN SOLUTION
-                dh, grads[f"W{i}"], grads[f"b{i}"], grads[f"gamma{i}"], grads[f"beta{i}"] = (
-                    affine_norm_activation_backward(dh, caches.pop()))
+                if i > 1:
+                    dh, grads[f"W{i}"], grads[f"b{i}"], grads[f"gamma{i}"], grads[f"beta{i}"] = (
+                        affine_norm_activation_backward(dh, caches.pop()))
+                else:
+                    affine_cache, norm_cache, act_cache, normalization, activation = caches.pop()
+                    _, act_backward = get_activation(activation)
+                    _, norm_backward = NORM_LAYERS[normalization]
+                    dn = act_backward(dh, act_cache)
+                    da, dgamma, dbeta = norm_backward(dn, norm_cache)
+                    grads["W1"], grads["b1"] = affine_param_backward(da, affine_cache)
+                    grads["gamma1"], grads["beta1"] = dgamma, dbeta
                 ### END SOLUTION
         if self.reg:
             for i in range(1, L + 1):
-                W = self.params[f"W{i}"]
-                loss += self.reg * np.sum(W * W)
-                grads[f"W{i}"] = grads[f"W{i}"] + (2 * self.reg) * W
+                W, dW = self.params[f"W{i}"], grads[f"W{i}"]
+                loss += self.reg * np.vdot(W, W)  # = np.sum(W * W), without a temporary
+                # dW += 2 * reg * W, in place: for a large W, allocating a temporary array
+                # costs more than the arithmetic itself
+                dW /= 2 * self.reg
+                dW += W
+                dW *= 2 * self.reg
         return float(loss), grads
 
 

@@ -10,15 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from bundle_plan import COLAB_URL
 from student_envs import EnvFarm
-
-ROOT = Path(__file__).resolve().parents[2]
-ASSIGNMENTS = sorted(p.parent.name for p in (ROOT / "assignments").glob("*/assignment.toml"))
-# Which completed assignment runs on which fresh Python: every assignment runs once, and
-# every Python runs at least one (the Colab-like 3.12 environment runs hw1_softmax).
-PLAN = {"3.11": ["hw4_bn_dropout"], "3.12": ["hw2_fcnet"], "3.13": ["hw3_optim"]}
-COLAB_HW = "hw1_softmax"
-COLAB_URL = "https://colab.research.google.com/github/example/nndl/blob/main/{hw}/{notebook}"
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import zipfile
 
 import nbformat
 import pytest
-from conftest import ASSIGNMENTS, COLAB_URL, ROOT
+from bundle_plan import ASSIGNMENTS, COLAB_URL, ROOT
 
 from autograder.manifest import load_assignment
 from autograder.release.colab import CELL_ID, cell_source

@@ -9,8 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from bundle_plan import COLAB_HW
 from completed import complete
-from conftest import COLAB_HW
 from pypdf import PdfReader
 from student_envs import COLAB_PREINSTALLED
 from student_kernel import outputs_text, run_notebook

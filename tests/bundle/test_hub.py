@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from bundle_plan import ROOT
 from jupyter_server_run import jupyter
 
 pytestmark = [pytest.mark.slow, pytest.mark.envs("hub")]

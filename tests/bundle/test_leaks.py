@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ASSIGNMENTS, ROOT
+from bundle_plan import ASSIGNMENTS, ROOT
 
 MARKER = re.compile(r"### (BEGIN|END) (SOLUTION|HIDDEN TESTS)")
 # What only instructor-side code and files contain (the student library may *mention*

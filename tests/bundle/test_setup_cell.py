@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ASSIGNMENTS, ROOT
+from bundle_plan import ASSIGNMENTS, ROOT
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from student_envs import python_executable

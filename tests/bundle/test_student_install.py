@@ -11,8 +11,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from bundle_plan import PLAN, ROOT
 from completed import complete
-from conftest import PLAN, ROOT
 from pypdf import PdfReader
 from student_kernel import outputs_text, run_notebook
 

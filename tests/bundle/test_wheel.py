@@ -13,7 +13,7 @@ import zipfile
 from email.parser import Parser
 from pathlib import Path
 
-from conftest import ROOT
+from bundle_plan import ROOT
 from packaging.requirements import Requirement
 from packaging.version import Version
 

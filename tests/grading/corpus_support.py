@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from boundary_cases import SHM_KEY
 from corpus_cases import HW, LEFTOVER_MARKERS, Case, Context
-from corpus_edits import LITTER, SECRET, TOKEN
+from corpus_edits import LITTER, SECRET, SHM_KEY, TOKEN
 
 IS_ROOT = os.geteuid() == 0
 # limits per call into student code, tighter than the course's so that the corpus's

@@ -68,11 +68,17 @@ def code_lines(lines: list[str]) -> set[str]:
 
 
 def public_lines(hw: str) -> set[str]:
-    """What students of ``hw`` may see: its source outside the regions (given modules
+    """What students of ``hw`` may see: its source outside the regions, the modules it
+    hands out complete from an earlier assignment (``[given]``: all of them, solutions
     included), and the student library."""
+    from autograder.manifest import load_assignment
+
     public = set()
     for text in [*texts(ROOT / "source" / hw), *texts(ROOT / "utils")]:
         public |= set(split_regions(text)[1])
+    for name in load_assignment(hw).given:
+        inside, outside = split_regions((ROOT / "source" / hw / name).read_text())
+        public |= set(inside) | set(outside)
     return public
 
 

@@ -33,7 +33,9 @@ def rel_error(x: Any, y: Any, floor: float = _FLOOR) -> float:
     """Return the largest relative error between two arrays of the same shape.
 
     For each entry, ``|x - y| / max(floor, |x| + |y|)`` (``floor`` = 1e-8 by default);
-    the result is the maximum over entries (``0.0`` for empty arrays).
+    the result is the maximum over entries (``0.0`` for empty arrays). Entries that are
+    equal, equal infinities included, agree (error 0); an entry that is NaN, or an
+    infinity against anything else, gives ``inf``. The grader uses this same function.
 
     Args:
         x: array of any shape (or a scalar).
@@ -43,7 +45,7 @@ def rel_error(x: Any, y: Any, floor: float = _FLOOR) -> float:
             ``scale``).
 
     Returns:
-        The maximum relative error, a Python float in ``[0, 1]`` (NaN if an entry is NaN).
+        The maximum relative error, a Python float in ``[0, 1]``, or ``inf``.
 
     Raises:
         ValueError: when the shapes differ.
@@ -56,9 +58,10 @@ def rel_error(x: Any, y: Any, floor: float = _FLOOR) -> float:
         )
     if x_arr.size == 0:
         return 0.0
-    diff = np.abs(x_arr - y_arr)
-    scale = np.maximum(floor, np.abs(x_arr) + np.abs(y_arr))
-    return float(np.max(diff / scale))
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        err = np.abs(x_arr - y_arr) / np.maximum(floor, np.abs(x_arr) + np.abs(y_arr))
+    err = np.where(x_arr == y_arr, 0.0, err)
+    return float(np.max(np.nan_to_num(err, nan=np.inf)))
 
 
 def _check_perturbable(x: Any, name: str = "x") -> None:

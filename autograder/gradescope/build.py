@@ -6,6 +6,7 @@ Layout (unpacked by Gradescope into /autograder/source):
     autograder/            the grading engine (this package)
     utils/model_io.py      reading saved models (accuracy credit)
     utils/relations.py     what a wrong value's numbers show (messages)
+    utils/gradient_check.py  rel_error and numerical gradients (the ones students use)
     assignments/<hw>/      manifest + graded suite
     source/<hw>/*.py       the reference modules (never the notebooks)
 
@@ -51,7 +52,7 @@ def build_zip(hw: str, out: Path) -> Path:
     }
     for path in _package_files():
         entries[f"autograder/{path.relative_to(PACKAGE).as_posix()}"] = path.read_bytes()
-    for name in ("__init__.py", "model_io.py", "relations.py"):
+    for name in ("__init__.py", "model_io.py", "relations.py", "gradient_check.py"):
         entries[f"utils/{name}"] = (PACKAGE.parent / "utils" / name).read_bytes()
     adir = assignment_dir(hw)
     for path in sorted(adir.rglob("*")):

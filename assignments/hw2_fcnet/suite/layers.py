@@ -111,7 +111,7 @@ def affine_backward_numerical(student, ref):
             args = list(inputs)
             args[k] = v
             return ref.layers.affine_forward(*args)[0]
-        numeric.append(pairs.numerical_gradient(f, inputs[k], dout))
+        numeric.append(expect.numerical_gradient(f, inputs[k], dout))
 
     def check(grads):
         for name, value, expected in zip(("dx", "dw", "db"), grads, numeric, strict=True):

@@ -69,16 +69,3 @@ def dx_scale(cache: dict, dout: np.ndarray) -> float:
     return float(np.max(np.abs(cache["gamma"])) * np.max(np.abs(dout)) * (1 + xhat**2) / std)
 
 
-def numerical_gradient(f: Any, x: np.ndarray, dout: np.ndarray, h: float = 1e-5) -> np.ndarray:
-    """Centered differences of sum(f(x) * dout) with respect to x (x itself is copied)."""
-    x = np.array(x, dtype=np.float64, copy=True)
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(*x.shape):
-        old = x[idx]
-        x[idx] = old + h
-        plus = np.asarray(f(x.copy()), dtype=np.float64)
-        x[idx] = old - h
-        minus = np.asarray(f(x.copy()), dtype=np.float64)
-        x[idx] = old
-        grad[idx] = np.sum((plus - minus) * dout) / (2 * h)
-    return grad

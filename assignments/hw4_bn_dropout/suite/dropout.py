@@ -150,6 +150,6 @@ def dropout_backward_numerical(student, ref):
         value = expect.sequence(student.call(FWD, v, dict(param)), 2, "dropout_forward")
         return expect.array(value[0], "out of dropout_forward", shape=x.shape)
 
-    numerical = common.numerical_gradient(out, x, dout)
+    numerical = expect.numerical_gradient(out, x, dout)
     expect.close("dx of dropout_backward against the numerical gradient of your forward pass",
                  dx, numerical, rtol=1e-6, hint="your forward and backward passes disagree")

@@ -229,9 +229,9 @@ def backward_against_numerical(student, ref, fwd: str, bwd: str, seed: int, N: i
         value = expect.sequence(student.call(fwd, x_, gamma_, beta_, dict(params)), 2, name)
         return expect.array(value[0], f"out of {name}", shape=(N, D))
 
-    numerical = (common.numerical_gradient(lambda v: out(v, gamma, beta), x, dout),
-                 common.numerical_gradient(lambda v: out(x, v, beta), gamma, dout),
-                 common.numerical_gradient(lambda v: out(x, gamma, v), beta, dout))
+    numerical = (expect.numerical_gradient(lambda v: out(v, gamma, beta), x, dout),
+                 expect.numerical_gradient(lambda v: out(x, v, beta), gamma, dout),
+                 expect.numerical_gradient(lambda v: out(x, gamma, v), beta, dout))
     ref_fwd = getattr(ref.normalization, name)
     ref_bwd = getattr(ref.normalization, bwd.rpartition(".")[2])
     correct = ref_bwd(dout, ref_fwd(x, gamma, beta, dict(params))[1])

@@ -20,6 +20,7 @@ from autograder.sandbox.client import GradingKernelClient
 from autograder.sandbox.kernel import KERNEL_NAME, ConfinedKernels
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow  # starts confined kernels
 AS_ROOT = os.geteuid() == 0
 
 # what a kernel reports about itself; the test compares it between the two ways of

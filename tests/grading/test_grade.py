@@ -9,6 +9,8 @@ from course import ASSIGNMENTS, ROOT, course_cmd, submission
 
 from autograder.manifest import load_assignment
 
+pytestmark = pytest.mark.slow  # runs `course verify` (every mutant) and hostile submissions
+
 
 @pytest.mark.parametrize("hw", ASSIGNMENTS)
 def test_verify_passes(hw):

@@ -13,6 +13,8 @@ from gradescope_tree import run_autograder, runtime_only_python, unpack
 
 from autograder.manifest import load_assignment
 
+pytestmark = pytest.mark.slow  # builds and runs Gradescope zips
+
 
 @pytest.mark.parametrize("hw", ASSIGNMENTS)
 def test_zip_grades_reference_and_release(hw, tmp_path):

@@ -2,20 +2,18 @@
 
 Under CI (``CI=true``) a skipped test counts as a failure: every test must run.
 
-Under pytest-xdist (``make test`` runs ``-n 2 --dist loadgroup``) each worker is a process
-of its own, building its own session and module fixtures: tests sharing an expensive one
-are grouped so that one worker runs them all (``pytest_collection_modifyitems``).
+Under pytest-xdist, tests sharing an expensive fixture run on one worker: tests/xdist_groups.py.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from fnmatch import fnmatch
 from types import ModuleType
 
 import pytest
 from repo_layout import ROOT, SOURCE
+from xdist_groups import group_of
 
 from autograder.suite import Reference, load_reference
 
@@ -24,24 +22,11 @@ def _under_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
-# test files (relative to tests/, glob patterns) sharing a fixture built once per process
-# -> the group one worker runs whole
-ONE_WORKER: dict[str, str] = {
-    "bundle/*": "bundle",  # the bundles and the fresh venvs of every Python
-    "submit/*": "submit",  # the executed fixture assignment
-    "grading/test_corpus_*": "corpus",  # the malformed-submission corpus
-}
-
-
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Groups for ``--dist loadgroup``: ``ONE_WORKER``'s, and one per file of slow tests
-    (their module fixtures start kernels, courses or servers once); other tests run on
-    whichever worker is free."""
     for item in items:
-        path = item.path.relative_to(ROOT / "tests").as_posix()
-        group = next((g for pattern, g in ONE_WORKER.items() if fnmatch(path, pattern)),
-                     path if item.get_closest_marker("slow") else None)
+        group = group_of(item.path.relative_to(ROOT / "tests").as_posix(),
+                         item.get_closest_marker("slow") is not None)
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
 

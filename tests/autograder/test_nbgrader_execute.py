@@ -8,6 +8,7 @@ import nbformat
 import pytest
 
 from autograder.nbgrader_execute import CappedExecute
+from autograder.nbgrader_outputs import CELL_BYTES
 
 pytestmark = pytest.mark.slow
 
@@ -37,6 +38,6 @@ def test_floods_are_cut_with_a_visible_note(executed, index):
     """Does a cell that prints 3 MB, raises with a 3 MB message or prints 200,000 lines
     keep a bounded record that says it was cut?"""
     outputs = executed.cells[index].outputs
-    assert len(json.dumps(outputs)) < CappedExecute().cell_output_bytes + 20_000
+    assert len(json.dumps(outputs)) < CELL_BYTES + 20_000
     assert any("truncated" in str(out.get("text", "")) + str(out.get("evalue", ""))
                for out in outputs)

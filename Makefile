@@ -5,9 +5,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-# Tests run on both cores (pytest-xdist; what must share one worker: tests/conftest.py).
+# Tests run on both cores (pytest-xdist), in the order tests/conftest.py gives them (the
+# longest groups first; what must share one worker: tests/xdist_groups.py).
 # Extra pytest options: `make test PYTEST_ARGS="-x --basetemp=/var/tmp/mine"`.
-PYTEST := $(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+PYTEST := $(PY) -m pytest -n 2 --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
 
 .PHONY: venv demo test test-fast system-packages lint bench release clean
 

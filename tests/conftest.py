@@ -13,7 +13,7 @@ from types import ModuleType
 
 import pytest
 from repo_layout import ROOT, SOURCE
-from xdist_groups import group_of
+from xdist_groups import FIRST, group_of
 
 from autograder.suite import Reference, load_reference
 
@@ -24,11 +24,14 @@ def _under_ci() -> bool:
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    groups = {}
     for item in items:
-        group = group_of(item.path.relative_to(ROOT / "tests").as_posix(),
-                         item.get_closest_marker("slow") is not None)
+        group = groups[item] = group_of(item.path.relative_to(ROOT / "tests").as_posix(),
+                                        item.get_closest_marker("slow") is not None)
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
+    items.sort(key=lambda item: FIRST.index(groups[item]) if groups[item] in FIRST
+               else len(FIRST))
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from xdist_groups import ONE_WORKER
+from xdist_groups import FIRST, ONE_WORKER
 
 TEST_FILE = """
 import os
@@ -45,7 +45,8 @@ def test_one_group_runs_on_one_worker(tmp_path: Path):
 
 def test_groups_name_existing_test_files():
     """Does every pattern of ``ONE_WORKER`` match a test file, so that no group is lost to
-    a moved or renamed file?"""
+    a moved or renamed file, and is every group of ``FIRST`` one of them?"""
+    assert set(FIRST) <= set(ONE_WORKER.values())
     tests = Path(__file__).resolve().parent
     for pattern in ONE_WORKER:
         assert list(tests.glob(pattern if pattern.endswith(".py") else pattern + ".py")), \

@@ -16,6 +16,10 @@ ONE_WORKER: dict[str, str] = {
     "grading/test_corpus_*": "corpus",  # the malformed-submission corpus
 }
 
+# groups that start first, the longest first: the bundle tests wait on pip filling fresh
+# venvs (in background threads, while the other worker runs everything else)
+FIRST = ("bundle", "corpus")
+
 
 def group_of(path: str, slow: bool) -> str | None:
     """The group of a test in file ``path`` (relative to tests/): ``ONE_WORKER``'s, else

@@ -5,7 +5,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: venv demo test lint bench release clean
+# Tests run on both cores (pytest-xdist), in the order tests/conftest.py gives them (the
+# longest groups first; what must share one worker: tests/xdist_groups.py).
+# Extra pytest options: `make test PYTEST_ARGS="-x --basetemp=/var/tmp/mine"`.
+PYTEST := $(PY) -m pytest -n 2 --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
+
+.PHONY: venv demo test test-fast system-packages lint bench release clean
 
 venv: $(STAMP)
 
@@ -21,8 +26,14 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-test: lint
-	$(PY) -m pytest
+system-packages:
+	@.ci/system-packages
+
+test: system-packages lint
+	$(PYTEST)
+
+test-fast: lint
+	$(PYTEST) -m "not slow"
 
 bench: $(STAMP)
 	@$(PY) -m pip install --quiet torch==2.13.0 || echo "PyTorch not available: its rows are skipped"

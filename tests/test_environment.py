@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata
 import json
 import re
 import subprocess
@@ -38,6 +40,54 @@ def environment_pins() -> dict[str, str]:
 def test_environment_yml_matches_pyproject():
     """Do environment.yml and pyproject.toml pin the same packages at the same versions?"""
     assert environment_pins() == pyproject_pins()
+
+
+# the folders whose Python the project runs (instructor tools, tests, benchmarks, suites,
+# the solutions and the student versions)
+CODE = ("autograder", "utils", "tests", "bench", "scripts", "assignments", "source", "release")
+# imported only where they exist: PyTorch for the benchmarks' comparison rows (`make bench`
+# installs it), google.colab inside a Colab runtime
+NOT_INSTALLED_HERE = {"torch", "google"}
+
+
+def normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def third_party_imports() -> dict[str, set[str]]:
+    """Top-level module -> files that import it, for every module that is neither in the
+    standard library nor part of this repository."""
+    files = [ROOT / "nbgrader_config.py",
+             *(p for folder in CODE for p in (ROOT / folder).rglob("*.py"))]
+    local = {p.stem for p in files} | {p.parent.name for p in files if p.name == "__init__.py"}
+    found: dict[str, set[str]] = {}
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for top in (name.partition(".")[0] for name in names):
+                if top not in sys.stdlib_module_names and top not in local | {"__future__"}:
+                    found.setdefault(top, set()).add(str(path.relative_to(ROOT)))
+    return found
+
+
+def test_every_import_is_declared():
+    """Is every package that the course's code, tests or benchmarks import pinned in
+    pyproject.toml itself, rather than arriving as some other package's dependency?"""
+    declared = {normalized(name) for name in pyproject_pins()}
+    providers = importlib.metadata.packages_distributions()
+    undeclared = {}
+    for module, files in sorted(third_party_imports().items()):
+        if module in NOT_INSTALLED_HERE:
+            continue
+        dists = {normalized(d) for d in providers.get(module, [])}
+        if not dists & declared:
+            undeclared[module] = (sorted(dists) or ["not installed"], sorted(files)[:3])
+    assert not undeclared, f"imported but not pinned (module: distributions, files): {undeclared}"
 
 
 def test_environment_yml_uses_python_311_and_installs_the_project():

@@ -20,6 +20,7 @@ from autograder.nbgrader_bridge.kernel import KERNEL_NAME, ConfinedKernels
 from autograder.release.build import tool_env
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow  # starts confined kernels
 AS_ROOT = os.geteuid() == 0
 
 # what a kernel reports about itself; the test compares it between the two ways of

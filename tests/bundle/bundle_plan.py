@@ -1,12 +1,12 @@
-"""What the student-bundle tests share (a module of its own name: several test folders'
-conftest modules cannot be told apart by import)."""
+"""What the bundle tests build and where they run it (imported by a name of its own: a
+folder's ``conftest`` module shares its name with every other folder's)."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from repo_layout import ASSIGNMENTS, ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
-ASSIGNMENTS = sorted(p.parent.name for p in (ROOT / "assignments").glob("*/assignment.toml"))
+__all__ = ["ASSIGNMENTS", "COLAB_HW", "COLAB_URL", "PLAN", "ROOT"]
+
 # Which completed assignment runs on which fresh Python: every assignment runs once, and
 # every Python runs at least one (the Colab-like 3.12 environment runs hw1_softmax).
 PLAN = {"3.11": ["hw4_bn_dropout"], "3.12": ["hw2_fcnet"], "3.13": ["hw3_optim"]}

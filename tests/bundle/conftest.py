@@ -31,28 +31,24 @@ def wheel(bundle_dir: Path) -> Path:
     return found
 
 
-NEEDED: list[str] = []  # environments the selected tests use, in the order they run
-
-
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "envs(*names): the fresh environments a test uses "
                                        '("3.11", "3.12", "3.13", "colab", "hub")')
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        for mark in item.iter_markers("envs"):
-            NEEDED.extend(name for name in mark.args if name not in NEEDED)
-
-
 @pytest.fixture(scope="session")
-def farm(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Iterator[EnvFarm]:
-    """The environments the selected tests need, all building in the background from the
-    first use on."""
+def farm(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+         wheel: Path) -> Iterator[EnvFarm]:
+    """The environments the selected tests need (after ``-m``/``-k``), in the order they
+    run, all building in the background from the first use on."""
+    needed: list[str] = []
+    for item in request.session.items:
+        for mark in item.iter_markers("envs"):
+            needed.extend(name for name in mark.args if name not in needed)
     keep = os.environ.get("NNDL_TEST_ENVS")
     envs = EnvFarm(tmp_path_factory.mktemp("envs"), wheel,
                    keep=Path(keep) if keep and not os.environ.get("CI") else None)
-    envs.start(NEEDED)
+    envs.start(needed)
     yield envs
     envs.close()
 

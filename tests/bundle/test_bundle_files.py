@@ -14,6 +14,8 @@ from bundle_plan import ASSIGNMENTS, COLAB_URL, ROOT
 from autograder.core.manifest import load_assignment
 from autograder.release.colab import CELL_ID, cell_source
 
+pytestmark = pytest.mark.slow  # builds every bundle
+
 ADDED = {"README.md", "requirements.txt", "environment-student.yml"}
 
 

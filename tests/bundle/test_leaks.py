@@ -16,6 +16,8 @@ import nbformat
 import pytest
 from bundle_plan import ASSIGNMENTS, ROOT
 
+pytestmark = pytest.mark.slow  # builds every bundle
+
 MARKER = re.compile(r"### (BEGIN|END) (SOLUTION|HIDDEN TESTS)")
 # What only instructor-side code and files contain (the student library may *mention*
 # `course release` in a docstring; it may not use the grader).

@@ -13,12 +13,15 @@ import zipfile
 from email.parser import Parser
 from pathlib import Path
 
+import pytest
 from bundle_plan import ROOT
 from packaging.requirements import Requirement
 from packaging.version import Version
 
 from autograder.bundle.wheel import SERVER_EXTENSION, build_wheel
 from autograder.core.student_package import student_package
+
+pytestmark = pytest.mark.slow  # builds every bundle
 
 
 def read_wheel(path: Path) -> dict[str, bytes]:

@@ -27,6 +27,7 @@ from corpus_edits import (
     LITTER,
     NAIVE,
     SGD,
+    SHM_KEY,
     SLEEP_SESSION,
     SOFTMAX_ALL,
     TRAIN,
@@ -137,9 +138,8 @@ for folder in ("/dev/shm", "/tmp", "/var/tmp", os.getcwd(), os.path.expanduser("
             fh.write("left behind")
     except OSError:
         pass
-ctypes.CDLL(None).shmget(0x5EED1, 4096, 0o1000 | 0o666)  # IPC_CREAT: a System V segment
+ctypes.CDLL(None).shmget({SHM_KEY:#x}, 4096, 0o1000 | 0o666)  # IPC_CREAT: a System V segment
 """
-SHM_KEY = 0x5EED1
 
 
 BOUNDARY_CASES: tuple[Case, ...] = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from corpus_cases import CASES, HW, Context
 from corpus_edits import SECRET
-from corpus_support import IS_ROOT, LIMITS, Corpus, digest
+from corpus_support import IS_ROOT, Corpus, digest, tighten_limits
 
 from autograder.verification.simulate import make_course, make_submission
 
@@ -14,10 +14,7 @@ from autograder.verification.simulate import make_course, make_submission
 def corpus(tmp_path_factory) -> Corpus:
     base = tmp_path_factory.mktemp("corpus")
     course = make_course(base / "course", [HW])
-    manifest = course / "assignments" / HW / "assignment.toml"
-    assert "[limits]" not in manifest.read_text()  # hw1 keeps the defaults of Limits
-    with manifest.open("a") as fh:
-        fh.write("\n[limits]\n" + "".join(f"{k} = {v}\n" for k, v in LIMITS.items()))
+    tighten_limits(course, HW)
     results, gradescope = base / "results", base / "autograder"
     results.mkdir()
     outside = base / "outside"  # root-only files outside the course

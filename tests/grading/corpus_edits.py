@@ -17,17 +17,21 @@ GD, SGD = "gradient_descent", "minibatch_sgd"
 SOFTMAX_ALL = (NAIVE, VECTORIZED, TRAIN, PREDICT)
 GD_ALL = (GD, SGD)
 EVERYTHING = SOFTMAX_ALL + GD_ALL
-# how long the processes that cases try to leave behind sleep: a fraction of its own per
-# test run, so that one run never mistakes another's (on a shared machine) for its own
-_RUN = f"{secrets.randbelow(900_000) + 100_000}"
+# What cases try to leave behind carries a number of its own per process that builds a
+# corpus, so that no test run (another pytest-xdist worker, another developer's run on a
+# shared machine) mistakes what another left for a moment for its own: the fraction of a
+# second that leftover processes sleep, the names of litter files, the key of a System V
+# segment.
+_RUN = secrets.randbelow(900_000) + 100_000
 SLEEP_FORK, SLEEP_SHELL, SLEEP_SESSION = (f"{s}.{_RUN}" for s in (607, 608, 611))
 LEFTOVER_MARKERS = tuple(f"sleep {s}" for s in (SLEEP_FORK, SLEEP_SHELL, SLEEP_SESSION))
 # what must never reach a student-visible text: a root-only file's content, a secret of
 # the grader's environment
 SECRET = "corpus-secret-file-7f3a9c"
 TOKEN = "corpus-token-env-91b2d4"
-# the name of files cases try to leave where anyone may write
-LITTER = "corpus-litter"
+# the name of files cases try to leave where anyone may write, and their segment's key
+LITTER = f"corpus-litter-{_RUN}"
+SHM_KEY = 0x5E000000 + _RUN
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from boundary_cases import SHM_KEY
 from corpus_cases import HW, LEFTOVER_MARKERS, Case, Context
-from corpus_edits import LITTER, SECRET, TOKEN
+from corpus_edits import LITTER, SECRET, SHM_KEY, TOKEN
 
 IS_ROOT = os.geteuid() == 0
 # limits per call into student code, tighter than the course's so that the corpus's
 # hanging and memory-hungry cases cost seconds, not minutes
 LIMITS = {"seconds": 3, "memory_mb": 768}
+
+
+def tighten_limits(course: Path, hw: str) -> None:
+    """Give ``hw`` of a temporary ``course`` the ``LIMITS`` (its manifest has none)."""
+    manifest = course / "assignments" / hw / "assignment.toml"
+    assert "[limits]" not in manifest.read_text()  # the assignment keeps Limits' defaults
+    with manifest.open("a") as fh:
+        fh.write("\n[limits]\n" + "".join(f"{k} = {v}\n" for k, v in LIMITS.items()))
 
 
 # a report that grows past this was bloated by student text

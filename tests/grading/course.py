@@ -7,11 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from repo_layout import ASSIGNMENTS, ROOT
+
 from autograder.verification.simulate import make_course
 from autograder.verification.simulate import make_submission as submission
-
-ROOT = Path(__file__).resolve().parents[2]
-ASSIGNMENTS = sorted(p.parent.name for p in (ROOT / "assignments").glob("*/assignment.toml"))
 
 __all__ = ["ASSIGNMENTS", "ROOT", "course_cmd", "course_env", "make_course", "submission"]
 

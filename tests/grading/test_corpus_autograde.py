@@ -149,9 +149,13 @@ def test_feedback_shows_the_suites_results_without_the_tests(corpus, class_run):
 
 def test_grading_waits_for_no_leftover_process(class_run):
     """The 'fork' and 'shell' cases leave `sleep` processes behind in their kernels,
-    holding nbgrader's output open: a run must not wait for them (it did, ten minutes)."""
+    holding nbgrader's output open: a run must not wait for them (it did, ten minutes).
+    Such a wait would add ten minutes to the run that executes the notebooks (3-8 minutes
+    without it, with the other test worker beside it); the run that keeps the saved
+    outputs starts no kernel."""
     _, _, _, seconds, _ = class_run
-    assert max(seconds) < 600, f"course autograde took {seconds} s"
+    executing, saved = seconds
+    assert executing < 900 and saved < 600, f"course autograde took {seconds} s"
 
 
 def test_regrading_is_idempotent(class_run):

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from course import ASSIGNMENTS, ROOT, course_cmd, submission
+from corpus_support import tighten_limits
+from course import ASSIGNMENTS, ROOT, course_cmd, course_env, submission
 
 from autograder.core.manifest import load_assignment
+from autograder.verification.simulate import make_course
+
+pytestmark = pytest.mark.slow  # runs `course verify` (every mutant) and hostile submissions
 
 
 @pytest.mark.parametrize("hw", ASSIGNMENTS)
@@ -87,11 +91,14 @@ def test_one_hostile_function_costs_only_its_own_tests(behaviour, tmp_path):
     """Does a function that hangs, kills its interpreter or floods output lose only its
     own tests' points, while grading finishes and every other test passes?"""
     hw = "hw1_softmax"
+    course = make_course(tmp_path / "course", [hw])
+    tighten_limits(course, hw)  # a hang costs seconds, not the course's limit per call
     folder = submission(tmp_path / "student", hw, modules_from="source")
     with open(folder / "softmax.py", "a") as fh:  # redefine one function at the end
         fh.write(f"\n\ndef softmax_loss_naive(W, X, y, reg):\n    {HOSTILE[behaviour]}\n")
     out = tmp_path / "results.json"
-    proc = course_cmd("grade", hw, str(folder), "--json", str(out), timeout=300)
+    proc = course_cmd("grade", hw, str(folder), "--json", str(out), cwd=course,
+                      env=course_env(course), timeout=300)
     assert proc.returncode == 0, proc.stderr
     tests = json.loads(out.read_text())["tests"]
     naive = [t for t in tests if "softmax_loss_naive" in t["tags"]]

@@ -34,6 +34,8 @@ def reference_accuracy(hw: str, model: str) -> float:
     net = load_reference(source, modules).fc_net.FullyConnectedNet
     return saved_model_accuracy(source / model, net, *digits_heldout_split())
 
+pytestmark = pytest.mark.slow  # builds and runs Gradescope zips
+
 
 @pytest.mark.parametrize("hw", ASSIGNMENTS)
 def test_zip_grades_reference_and_release(hw, tmp_path):

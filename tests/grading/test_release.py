@@ -10,6 +10,8 @@ from leaks import MARKER, leaked, normalized_lines, published_text, secrets_of
 
 from autograder.core.manifest import load_assignment
 
+pytestmark = pytest.mark.slow  # runs nbgrader's release of every assignment
+
 
 def test_release_is_up_to_date():
     """Does `course release --all --check` find release/ identical to a fresh build?"""

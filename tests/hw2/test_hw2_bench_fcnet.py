@@ -17,6 +17,8 @@ from bench import bench_fcnet, bench_fcnet_epoch
 from bench import fcnet_workloads as work
 from bench.isolated import Worker, take_turns
 
+pytestmark = pytest.mark.slow  # runs the benchmark
+
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACT = {"benchmark", "baseline", "baseline_s", "ours_s", "ratio", "note"}
 

@@ -8,16 +8,11 @@ with the batch-norm folding of ``inference_network``.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from utils.gradient_check import eval_numerical_gradient
 
-HW2_DIR = Path(__file__).resolve().parents[2] / "source" / "hw2_fcnet"
 CONFIGS = [
     {"normalization": "batchnorm"},
     {"normalization": "layernorm"},
@@ -25,27 +20,6 @@ CONFIGS = [
     {"normalization": "batchnorm", "dropout_keep_ratio": 0.75, "reg": 0.1},
     {"normalization": "layernorm", "dropout_keep_ratio": 0.5, "activation": "tanh"},
 ]
-
-
-def load_hw2_fc_net():
-    """hw2's reference fc_net.py, imported by path under its own name."""
-    name = "hw4_tests_hw2_fc_net"
-    if name in sys.modules:
-        return sys.modules[name]
-    siblings = ("layers", "activations")
-    saved = {s: sys.modules.pop(s) for s in siblings if s in sys.modules}
-    sys.path.insert(0, str(HW2_DIR))
-    try:
-        spec = importlib.util.spec_from_file_location(name, HW2_DIR / "fc_net.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(HW2_DIR))
-        for s in siblings:
-            sys.modules.pop(s, None)
-        sys.modules.update(saved)
-    return module
 
 
 def small_problem(seed: int, N: int = 6, D: int = 5, C: int = 3):
@@ -76,9 +50,9 @@ def test_parameter_names_shapes_and_initial_values(fc_net_ref, normalization):
         np.testing.assert_array_equal(net.params[f"W{i}"], plain.params[f"W{i}"])
 
 
-def test_plain_network_equals_hw2(fc_net_ref):
+def test_plain_network_equals_hw2(fc_net_ref, reference):
     """Without normalization or dropout, are the scores, loss and gradients hw2's?"""
-    hw2 = load_hw2_fc_net()
+    hw2 = reference("hw2_fcnet").fc_net
     X, y = small_problem(1)
     kwargs = {"input_dim": 5, "num_classes": 3, "reg": 0.3, "weight_scale": 0.5, "seed": 4}
     ours, theirs = fc_net_ref.FullyConnectedNet([4, 3], **kwargs), hw2.FullyConnectedNet(

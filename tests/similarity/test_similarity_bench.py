@@ -5,9 +5,12 @@ from __future__ import annotations
 import importlib.util
 import math
 
+import pytest
 from classroom import ROOT
 
 from autograder.commands.similarity import analyse
+
+pytestmark = pytest.mark.slow  # runs the similarity benchmark
 
 _spec = importlib.util.spec_from_file_location("bench_similarity_under_test",
                                                ROOT / "bench" / "bench_similarity.py")

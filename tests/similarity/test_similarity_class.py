@@ -17,6 +17,8 @@ from classroom import ROOT, author_bodies, author_cells, build_class, course, wr
 from autograder.commands.similarity import analyse
 from autograder.similarity import compare, reader
 
+pytestmark = pytest.mark.slow  # compares synthetic classes
+
 HWS = ["hw1_softmax", "hw4_bn_dropout"]
 
 

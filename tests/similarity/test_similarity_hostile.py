@@ -20,6 +20,8 @@ from autograder.similarity import collect, reader, synthetic
 from autograder.similarity.collect import MAX_MODULE_BYTES
 from autograder.verification.simulate import make_submission
 
+pytestmark = pytest.mark.slow  # runs `course similarity` on a hostile class
+
 HW = "hw1_softmax"
 SECRET = "TOPSECRET_7f3a"
 

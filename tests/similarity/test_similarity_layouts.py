@@ -11,10 +11,13 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 from classroom import ROOT, author_bodies, course, write_student
 
 from autograder.commands.similarity import analyse
 from autograder.verification.simulate import make_course, make_submission
+
+pytestmark = pytest.mark.slow  # runs `course similarity` on several layouts
 
 HW = "hw1_softmax"
 

@@ -40,7 +40,10 @@ from utils.submit.export import COVER_LABEL
 from utils.submit.preflight import stub_functions
 
 pytestmark = pytest.mark.slow
-TARGET_SECONDS = 15.0
+# a bound that only a hang or a wait per page crosses: bench/bench_notebooks.py measures
+# the export's time (target 10 s) on a quiet machine; here the other test worker shares
+# the two cores
+HANG_SECONDS = 60.0
 
 
 @dataclass
@@ -79,10 +82,11 @@ def test_command_succeeds_and_reports_what_it_wrote(exported: Export):
     assert ", ".join(MODULES + NOTEBOOKS + ARTIFACTS) in exported.stdout
 
 
-def test_export_meets_the_time_target(exported: Export):
-    """Does a whole assignment (2 notebooks, 3 modules) export within 15 s of wall time?"""
+def test_export_finishes_without_waiting(exported: Export):
+    """Does a whole assignment (2 notebooks, 3 modules) export without hanging or waiting
+    on any page (well within a minute)?"""
     assert exported.returncode == 0, exported.stderr
-    assert exported.seconds < TARGET_SECONDS
+    assert exported.seconds < HANG_SECONDS
 
 
 def test_pdf_holds_code_and_outputs(exported: Export):

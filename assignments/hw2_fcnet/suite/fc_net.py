@@ -178,24 +178,35 @@ def composed_net(student, params: dict, X, y, activation: str, reg: float):
         dh, grads[f"W{L}"], grads[f"b{L}"] = student.call("layers.affine_backward", dscores,
                                                           cache)
         for i in range(L - 1, 0, -1):
+            upstream = dh
             dh, grads[f"W{i}"], grads[f"b{i}"] = student.call(SANDWICH_BACKWARD, dh,
                                                               caches[i - 1])
         for i in range(1, L + 1):
             W = np.asarray(params[f"W{i}"], dtype=np.float64)
             loss = float(loss) + reg * float(np.sum(W * W))
             grads[f"W{i}"] = grads[f"W{i}"] + 2 * reg * params[f"W{i}"]
-        return float(loss), grads
     except (StudentError, TypeError, ValueError, KeyError, IndexError, OverflowError):
         return None
+    # layer 1 may skip affine_backward (its input gradient is unused) and take dW1 and db1
+    # from the gradient at its affine output, as the reference does: accept that chain too
+    try:
+        da1 = np.asarray(dscores if L == 1 else student.call(
+            f"activations.{activation}_backward", upstream, caches[0][1]), dtype=np.float64)
+        direct_w1 = np.asarray(X).reshape(len(X), -1).T @ da1 + 2 * reg * params["W1"]
+        grads["W1"], grads["b1"] = [grads["W1"], direct_w1], [grads["b1"], da1.sum(axis=0)]
+    except (StudentError, TypeError, ValueError, KeyError, IndexError, OverflowError):
+        pass
+    return float(loss), grads
 
 
 def agrees_with(loss, grads, target, rtol_loss: float, rtol_grad: float) -> bool:
     """True when (loss, grads) equal ``target`` = (loss, grads) to the tolerances."""
     if target is None or not isinstance(grads, dict):
         return False
-    t_loss, t_grads = target
+    t_loss, t_grads = target  # a list of arrays: any of them is right
     return expect.agrees(loss, t_loss, rtol_loss) and set(grads) >= set(t_grads) and all(
-        expect.agrees(grads[k], v, rtol_grad) for k, v in t_grads.items())
+        any(expect.agrees(grads[k], c, rtol_grad) for c in (v if isinstance(v, list) else [v]))
+        for k, v in t_grads.items())
 
 
 def compare_loss(student, ref, seed: int, N: int, **kwargs) -> list[str]:

@@ -89,8 +89,10 @@ def fresh(course: Path) -> None:
 def plain_nbgrader(course: Path, hw: str, env: dict[str, str]) -> float:
     """Stock nbgrader on the same class: generate (for the gradebook), autograde (every
     notebook run in an ordinary kernel, one at a time), feedback."""
+    # nbgrader calls alembic by name: the venv's bin/ on PATH, as release.build.tool_env
+    # puts it, but without tool_env's single-threaded BLAS: this is nbgrader as installed
     env = {**env, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"}
-    start = time.perf_counter()  # nbgrader calls alembic by name: the venv's bin/ on PATH
+    start = time.perf_counter()
     for verb in ("generate_assignment", "autograde", "generate_feedback"):
         subprocess.run([sys.executable, "-m", "nbgrader", verb, hw, "--force",
                         f"--CourseDirectory.root={course}"], cwd=course, env=env, check=True,
